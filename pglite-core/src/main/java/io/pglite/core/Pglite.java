@@ -1,0 +1,214 @@
+package io.pglite.core;
+
+import io.pglite.core.engine.Engine;
+import io.pglite.core.engine.EngineFailure;
+import io.pglite.core.engine.EngineSettings;
+import io.pglite.core.engine.EngineStartException;
+import io.pglite.core.engine.EngineThread;
+import io.pglite.core.engine.InstanceFiles;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A PostgreSQL instance running inside this JVM: PGlite's PostgreSQL compiled to WebAssembly,
+ * executed by Chicory on a dedicated thread.
+ *
+ * <pre>{@code
+ * try (Pglite pg = Pglite.start()) {
+ *     pg.query("CREATE TABLE t (id int)");
+ *     String count = pg.query("SELECT count(*) FROM t").singleValue();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: calls from any thread are run one at a time on the instance's engine thread.
+ * After an engine failure (a wasm trap, an abort) the instance is marked failed and every call
+ * throws {@link PgliteFailedException}. {@link #close()} is idempotent.
+ */
+public final class Pglite implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Pglite.class.getName());
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final String name;
+    private final EngineThread thread;
+    private final Engine engine;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    private Pglite(String name, EngineThread thread, Engine engine) {
+        this.name = name;
+        this.thread = thread;
+        this.engine = engine;
+    }
+
+    /** Starts an instance with the defaults: in-memory data, user and database {@code postgres}. */
+    public static Pglite start() {
+        return builder().start();
+    }
+
+    /** A builder for an instance with non-default settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The instance's name, {@code pglite-<n>} unless set; it prefixes its log lines and threads. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Sends raw wire-protocol bytes (frontend messages of protocol 3.0, or a startup packet) to the
+     * backend and returns its complete answer, up to and including {@code ReadyForQuery}.
+     *
+     * @throws PgliteFailedException if the engine failed, now or earlier
+     * @throws IllegalStateException if the instance is closed
+     */
+    public byte[] exchange(byte[] message) {
+        return run(() -> engine.exchange(message.clone()));
+    }
+
+    /**
+     * Runs SQL through the simple query protocol; for tests and diagnostics.
+     *
+     * @throws PgliteSqlException when PostgreSQL reports an error
+     */
+    public QueryResult query(String sql) {
+        return SimpleQuery.decode(exchange(SimpleQuery.encode(sql)));
+    }
+
+    /** Whether the engine failed; a failed instance only throws {@link PgliteFailedException}. */
+    public boolean isFailed() {
+        return failure != null;
+    }
+
+    private <T> T run(java.util.concurrent.Callable<T> task) {
+        checkUsable();
+        return thread.call(() -> {
+            checkUsable(); // another caller's task may have failed the engine while this one waited
+            try {
+                return task.call();
+            } catch (PgliteException e) {
+                throw e;
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                failure = e;
+                throw new PgliteFailedException(name + " failed: " + describe(e), e);
+            }
+        });
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        Throwable failed = failure;
+        if (failed != null) {
+            throw new PgliteFailedException(name + " failed earlier and cannot run queries: " + describe(failed), failed);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof EngineFailure) {
+            return e.getMessage();
+        }
+        if (e instanceof StackOverflowError) {
+            return "the engine thread's stack overflowed (deep recursion in a query); raise it with Builder.withEngineStackSize";
+        }
+        return "wasm trap: " + e;
+    }
+
+    /** Shuts the backend down cleanly (checkpoint) and stops its thread. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (failure == null) {
+                thread.call(() -> {
+                    engine.shutdown();
+                    return null;
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, name + ": shutdown did not complete cleanly", e);
+        } finally {
+            thread.close();
+            LOG.log(Level.DEBUG, "{0} closed", name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + (closed ? " (closed)" : failure != null ? " (failed)" : "");
+    }
+
+    /** Settings of an instance to start; every setter validates at once. */
+    public static final class Builder {
+        private static final long MIB = 1024 * 1024;
+        private String name;
+        private long maxMemory = 2047 * MIB;
+        private long engineStackSize = 512 * MIB;
+
+        private Builder() {
+        }
+
+        /** Name of the instance in logs and thread names; default {@code pglite-<n>}. */
+        public Builder withName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name: '" + name + "' (expected: a non-blank name)");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Ceiling of the engine's wasm memory; PostgreSQL gets "out of memory" errors above it.
+         * Default and maximum 2047 MiB; at least 192 MiB (the backend needs about 190 MiB).
+         */
+        public Builder withMaxMemory(long bytes) {
+            if (bytes < 192 * MIB || bytes > 2047 * MIB) {
+                throw new IllegalArgumentException("maxMemory: " + bytes + " (expected: 192 MiB to 2047 MiB)");
+            }
+            this.maxMemory = bytes;
+            return this;
+        }
+
+        /**
+         * Stack of the engine thread. Compiled wasm recursion runs on it; deep queries need more.
+         * Default 512 MiB (reserved address space, committed only as used).
+         */
+        public Builder withEngineStackSize(long bytes) {
+            if (bytes < 16 * MIB) {
+                throw new IllegalArgumentException("engineStackSize: " + bytes + " (expected: at least 16 MiB)");
+            }
+            this.engineStackSize = bytes;
+            return this;
+        }
+
+        /**
+         * Starts the instance and waits until it answers queries.
+         *
+         * @throws PgliteStartupException with the reason and the backend's own messages
+         */
+        public Pglite start() {
+            long started = System.nanoTime();
+            String instanceName = name != null ? name : "pglite-" + COUNTER.incrementAndGet();
+            EngineSettings settings = new EngineSettings("postgres", "postgres", (int) (maxMemory / 65536));
+            EngineThread thread = new EngineThread(instanceName + "-engine", engineStackSize);
+            Engine engine;
+            try {
+                engine = thread.call(() -> Engine.start(instanceName, InstanceFiles.inMemory(instanceName), settings));
+            } catch (EngineStartException e) {
+                thread.close();
+                throw new PgliteStartupException(e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                thread.close();
+                throw new PgliteStartupException(instanceName + " could not start: " + e, e);
+            }
+            Pglite pglite = new Pglite(instanceName, thread, engine);
+            LOG.log(Level.INFO, () -> String.format("%s started in %d ms", instanceName,
+                    (System.nanoTime() - started) / 1_000_000));
+            return pglite;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.pglite.core.engine;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.pglite.core.wasm.EmscriptenImports;
+import io.pglite.core.wasm.EmscriptenRuntime;
+import io.pglite.core.wasm.ProcessExit;
+import java.io.ByteArrayOutputStream;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One PostgreSQL backend: a PGlite wasm instance with its file system, driven through the
+ * wire protocol. Not thread-safe: an engine is confined to the thread that started it.
+ *
+ * <p>Lifecycle, as PGlite's own host does it: C constructors, protocol callbacks into the function
+ * table, {@code main} in single-user mode (ends with {@code exit(99)}), {@code pgl_startPGlite};
+ * then per message {@code PostgresMainLoopOnce} until the input is consumed; on close the
+ * {@code atexit} hooks write the shutdown checkpoint.
+ */
+public final class Engine {
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    private static final int INITIAL_PAGES = 2048;
+    private static final byte[] NOTHING = new byte[0];
+
+    /** PGlite's single-user start parameters, before {@code -D <PGDATA> <database>}. */
+    private static final List<String> START_PARAMS = List.of(
+            "--single", "-F", "-O", "-j",
+            "-c", "search_path=public",
+            "-c", "exit_on_error=false",
+            "-c", "log_checkpoints=false",
+            "-c", "max_worker_processes=0",
+            "-c", "max_parallel_workers=0",
+            "-c", "max_parallel_workers_per_gather=0",
+            "-c", "io_method=sync",
+            "-c", "max_parallel_maintenance_workers=0");
+
+    private final String name;
+    private final InstanceFiles files;
+    private final EmscriptenRuntime runtime = new EmscriptenRuntime();
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream(8192);
+    private Instance instance;
+    private Memory memory;
+    private byte[] input = NOTHING;
+    private int inputPosition;
+    private Exports exports;
+
+    private Engine(String name, InstanceFiles files) {
+        this.name = name;
+        this.files = files;
+    }
+
+    /**
+     * Instantiates PGlite over {@code files} and runs the backend's start-up.
+     *
+     * @throws EngineStartException with the backend's own messages when it does not start
+     */
+    public static Engine start(String name, InstanceFiles files, EngineSettings settings) {
+        Engine engine = new Engine(name, files);
+        engine.boot(settings);
+        return engine;
+    }
+
+    private void boot(EngineSettings settings) {
+        long t0 = System.nanoTime();
+        memory = new ByteArrayMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
+        var module = EngineModule.module();
+        long t1 = System.nanoTime();
+        ImportValues imports = EmscriptenImports.forModule(module, runtime, memory,
+                files.hostFunctions(runtime::memalign), environment(settings), files::readFile);
+        instance = Instance.builder(module)
+                .withImportValues(imports)
+                .withMachineFactory(EngineModule::machine)
+                .withInitialize(false)
+                .build();
+        runtime.bind(instance);
+        exports = new Exports(instance);
+        instance.initialize(true);
+        long t2 = System.nanoTime();
+        exports.callCtors.apply();
+        ProtocolCallbacks callbacks = ProtocolCallbacks.install(instance, new CallbackHandler());
+        instance.export("pgl_set_rw_cbs").apply(callbacks.slots[0], callbacks.slots[1]);
+        instance.export("pgl_set_system_fn").apply(callbacks.slots[2]);
+        instance.export("pgl_set_popen_fn").apply(callbacks.slots[3]);
+        instance.export("pgl_set_pclose_fn").apply(callbacks.slots[4]);
+        exports.setActive.apply(1);
+        int status = runMain(settings.database());
+        if (status != ProcessExit.STARTED) {
+            throw new EngineStartException(name + ": PostgreSQL did not start (exit status " + status + ")"
+                    + files.recentLog());
+        }
+        instance.export("pgl_startPGlite").apply();
+        long t3 = System.nanoTime();
+        LOG.log(Level.DEBUG, () -> String.format("%s: module %d ms, instantiate %d ms, start-up %d ms",
+                name, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000));
+    }
+
+    private static List<String> environment(EngineSettings settings) {
+        return List.of(
+                "USER=" + settings.user(), "LOGNAME=" + settings.user(), "PATH=/", "PWD=/",
+                "HOME=/home/postgres", "LANG=en_US.UTF-8", "_=/pglite/bin/postgres",
+                "PGDATA=/pglite/data", "PGUSER=" + settings.user(), "PGDATABASE=" + settings.database(),
+                "LC_CTYPE=en_US.UTF-8", "LC_COLLATE=en_US.UTF-8", "TZ=UTC", "PGTZ=UTC",
+                "PGCLIENTENCODING=UTF8", "ICU_DATA=/pglite/icu");
+    }
+
+    /** Calls {@code main(argc, argv)} as Emscripten's {@code callMain} does; returns the exit status. */
+    private int runMain(String database) {
+        List<String> args = new ArrayList<>();
+        args.add("/pglite/bin/postgres");
+        args.addAll(START_PARAMS);
+        args.addAll(List.of("-D", "/pglite/data", database));
+        int argv = runtime.stackAlloc((args.size() + 1) * 4);
+        for (int i = 0; i < args.size(); i++) {
+            memory.writeI32(argv + 4 * i, runtime.stackString(args.get(i)));
+        }
+        memory.writeI32(argv + 4 * args.size(), 0);
+        try {
+            return (int) instance.export("__main_argc_argv").apply(args.size(), argv)[0];
+        } catch (ProcessExit exit) {
+            return exit.status();
+        }
+    }
+
+    /**
+     * Sends wire-protocol bytes (one or more frontend messages, or a startup packet) to the backend
+     * and returns everything it answered.
+     */
+    public byte[] exchange(byte[] message) {
+        if (message.length == 0 || message[0] == 'X') {
+            return NOTHING; // Terminate ends a client session, not the backend
+        }
+        output.reset();
+        input = message;
+        inputPosition = 0;
+        if (message[0] == 0) {
+            int port = (int) exports.myProcPort.apply()[0];
+            int result = (int) exports.processStartupPacket.apply(port, 1, 1)[0];
+            if (result == 0) {
+                exports.sendConnData.apply();
+            }
+            exports.flush.apply();
+        } else {
+            while (inputPosition < input.length || exports.remainingData.apply()[0] > 0) {
+                int stack = runtime.stackPointer();
+                try {
+                    exports.mainLoopOnce.apply();
+                } catch (ProcessExit exit) {
+                    runtime.restoreStack(stack);
+                    if (exit.status() != ProcessExit.ERROR_UNWOUND) {
+                        throw new EngineFailure(name + ": the PostgreSQL backend exited with status "
+                                + exit.status() + files.recentLog(), exit);
+                    }
+                    exports.longJmp.apply();
+                }
+            }
+            exports.sendReadyForQuery.apply();
+            exports.flush.apply();
+        }
+        input = NOTHING;
+        return output.toByteArray();
+    }
+
+    /** Whether the backend is inside an explicit transaction block. */
+    public boolean inTransactionBlock() {
+        return exports.isTransactionBlock.apply()[0] != 0;
+    }
+
+    /** Runs the shutdown hooks: the checkpoint, removal of {@code postmaster.pid}. */
+    public void shutdown() {
+        try {
+            exports.setActive.apply(0);
+            instance.export("pgl_run_atexit_funcs").apply();
+            instance.export("__funcs_on_exit").apply();
+        } catch (ProcessExit exit) {
+            LOG.log(Level.DEBUG, "{0}: shutdown ended with exit status {1}", name, exit.status());
+        }
+    }
+
+    /** Bytes of wasm linear memory in use. */
+    public long memoryBytes() {
+        return (long) memory.pages() * 65536;
+    }
+
+    private final class CallbackHandler implements ProtocolCallbacks.Handler {
+        @Override
+        public int read(int pointer, int max) {
+            int count = Math.min(max, input.length - inputPosition);
+            if (count > 0) {
+                memory.write(pointer, input, inputPosition, count);
+                inputPosition += count;
+            }
+            return count;
+        }
+
+        @Override
+        public int write(int pointer, int length) {
+            output.writeBytes(memory.readBytes(pointer, length));
+            return length;
+        }
+
+        @Override
+        public int system(int command) {
+            LOG.log(Level.DEBUG, "{0}: ignored system() call", name);
+            return 1;
+        }
+
+        /** Only {@code locale -a} is answered, from a file of the data bundle, as PGlite does. */
+        @Override
+        public int popen(int command, int mode) {
+            int stack = runtime.stackPointer();
+            try {
+                return (int) instance.export("fopen").apply(
+                        runtime.stackString("/pglite/locale-a"), runtime.stackString("r"))[0];
+            } finally {
+                runtime.restoreStack(stack);
+            }
+        }
+
+        @Override
+        public int pclose(int stream) {
+            return (int) instance.export("fclose").apply(stream)[0];
+        }
+    }
+
+    /** The lifecycle exports, looked up once. */
+    private static final class Exports {
+        final ExportFunction callCtors;
+        final ExportFunction setActive;
+        final ExportFunction myProcPort;
+        final ExportFunction processStartupPacket;
+        final ExportFunction sendConnData;
+        final ExportFunction flush;
+        final ExportFunction mainLoopOnce;
+        final ExportFunction longJmp;
+        final ExportFunction sendReadyForQuery;
+        final ExportFunction remainingData;
+        final ExportFunction isTransactionBlock;
+
+        Exports(Instance instance) {
+            callCtors = instance.export("__wasm_call_ctors");
+            setActive = instance.export("pgl_setPGliteActive");
+            myProcPort = instance.export("pgl_getMyProcPort");
+            processStartupPacket = instance.export("ProcessStartupPacket");
+            sendConnData = instance.export("pgl_sendConnData");
+            flush = instance.export("pgl_pq_flush");
+            mainLoopOnce = instance.export("PostgresMainLoopOnce");
+            longJmp = instance.export("PostgresMainLongJmp");
+            sendReadyForQuery = instance.export("PostgresSendReadyForQueryIfNecessary");
+            remainingData = instance.export("pq_buffer_remaining_data");
+            isTransactionBlock = instance.export("IsTransactionBlock");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.pglite.core.engine;
+
+import io.pglite.core.fs.ClusterImage;
+import io.pglite.core.fs.DataBundle;
+import io.pglite.wasm.PgliteModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The read-only assets of the {@code pglite-wasm} artifact, loaded once per JVM and shared by every
+ * instance: the data bundle (share files, timezone data, side modules) and the pre-initialised
+ * cluster.
+ */
+final class EngineAssets {
+    private EngineAssets() {
+    }
+
+    private static final class Bundle {
+        static final DataBundle BUNDLE = DataBundle.of(read("pglite.data"),
+                new String(read("pglite.manifest"), StandardCharsets.UTF_8));
+    }
+
+    private static final class Cluster {
+        static final ClusterImage IMAGE = loadCluster();
+    }
+
+    static DataBundle bundle() {
+        return Bundle.BUNDLE;
+    }
+
+    static ClusterImage cluster() {
+        return Cluster.IMAGE;
+    }
+
+    private static ClusterImage loadCluster() {
+        try (InputStream in = open("pgdata.tar")) {
+            return ClusterImage.fromTar(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("engine asset io/pglite/wasm/pgdata.tar is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] read(String name) {
+        try (InputStream in = open(name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("engine asset io/pglite/wasm/" + name + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream open(String name) {
+        InputStream in = PgliteModule.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new EngineStartException("engine asset io/pglite/wasm/" + name
+                    + " is not on the class path; the io.pglite:pglite-wasm jar is missing or incomplete");
+        }
+        return in;
+    }
+}

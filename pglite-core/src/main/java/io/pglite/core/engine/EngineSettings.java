@@ -1,0 +1,11 @@
+package io.pglite.core.engine;
+
+/**
+ * What a backend is started with.
+ *
+ * @param user the PostgreSQL user the single-user backend runs as
+ * @param database the database it opens
+ * @param maxMemoryPages ceiling of the wasm linear memory in 64 KiB pages (at most 32767)
+ */
+public record EngineSettings(String user, String database, int maxMemoryPages) {
+}

@@ -1,0 +1,371 @@
+package io.pglite.core.wasm;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.GlobalInstance;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportGlobal;
+import com.dylibso.chicory.runtime.ImportMemory;
+import com.dylibso.chicory.runtime.ImportTable;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.MutabilityType;
+import com.dylibso.chicory.wasm.types.ValType;
+import com.dylibso.chicory.wasm.types.Value;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Emscripten dynamic linking: {@code dlopen}/{@code dlsym} of side modules ({@code plpgsql.so},
+ * {@code dict_snowball.so}, the encoding converters, extensions), in the way Emscripten's loader
+ * does it: memory from the main module's {@code calloc}, slots appended to the shared function
+ * table, {@code GOT.mem}/{@code GOT.func} globals, relocations and constructors.
+ *
+ * <p>Chicory checks cross-instance indirect calls by type index, so each side module's types are
+ * first renumbered to the main module's ({@link TypeIndexAligner}). Side modules run in Chicory's
+ * interpreter.
+ *
+ * <p>Provides {@code env._dlopen_js} and {@code env._dlsym_js}.
+ */
+final class DynamicLinkImports {
+    private static final System.Logger LOG = System.getLogger(DynamicLinkImports.class.getName());
+
+    private final EmscriptenRuntime runtime;
+    private final Function<String, byte[]> files;
+    private final Map<String, HostFunction> hostFunctions;
+    private final Map<String, SideModule> byPath = new HashMap<>();
+    private final Map<Integer, SideModule> byHandle = new HashMap<>();
+    /** Exports of modules loaded so far, visible to later ones (RTLD_GLOBAL). */
+    private final Map<String, ExportFunction> globalFunctions = new HashMap<>();
+    private Map<Long, Integer> slots;
+
+    /**
+     * @param files reads a file of the instance's file system, {@code null} when it does not exist
+     * @param hostFunctions the host imports given to the main module, by name; side modules import some of them too
+     */
+    DynamicLinkImports(EmscriptenRuntime runtime, Function<String, byte[]> files, Map<String, HostFunction> hostFunctions) {
+        this.runtime = runtime;
+        this.files = files;
+        this.hostFunctions = hostFunctions;
+    }
+
+    List<HostFunction> toHostFunctions() {
+        return List.of(
+                new HostFunction("env", "_dlopen_js", FunctionType.of(List.of(ValType.I32), List.of(ValType.I32)),
+                        (instance, args) -> new long[] {dlopen((int) args[0])}),
+                new HostFunction("env", "_dlsym_js",
+                        FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32), List.of(ValType.I32)),
+                        (instance, args) -> new long[] {dlsym((int) args[0], (int) args[1], (int) args[2])}));
+    }
+
+    /** {@code handle} is musl's {@code struct dso}: flags at +4, path at +36; we fill +8..+27. */
+    private int dlopen(int handle) {
+        Memory memory = runtime.memory();
+        String path = EmscriptenRuntime.cString(memory, handle + 36);
+        SideModule module = byPath.get(path);
+        if (module == null) {
+            byte[] bytes = files.apply(path);
+            if (bytes == null) {
+                setError("could not load dynamic library " + path + ": no such file");
+                return 0;
+            }
+            try {
+                module = link(path, bytes);
+            } catch (RuntimeException e) {
+                if (e instanceof ProcessExit || e instanceof LongjmpSignal) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "could not link " + path, e);
+                setError("could not load dynamic library " + path + ": " + e.getMessage());
+                return 0;
+            }
+            byPath.put(path, module);
+        }
+        byHandle.put(handle, module);
+        memory.writeByte(handle + 8, (byte) 1);
+        memory.writeI32(handle + 12, module.memoryBase);
+        memory.writeI32(handle + 16, module.memorySize);
+        memory.writeI32(handle + 20, module.tableBase);
+        memory.writeI32(handle + 24, module.tableSize);
+        return handle;
+    }
+
+    private int dlsym(int handle, int symbolPtr, int symbolIndexPtr) {
+        SideModule module = byHandle.get(handle);
+        String symbol = EmscriptenRuntime.cString(runtime.memory(), symbolPtr);
+        Export export = module == null ? null : module.exports.get(symbol);
+        if (export == null) {
+            setError("symbol \"" + symbol + "\" not found in " + (module == null ? "handle " + handle : module.path));
+            return 0;
+        }
+        if (export.exportType() == ExternalType.GLOBAL) {
+            return module.memoryBase + (int) module.instance.global(export.index()).getValue();
+        }
+        Integer slot = slots().get(key(module.instance, export.index()));
+        if (slot == null) {
+            slot = addToTable(module.instance, export.index());
+            runtime.memory().writeI32(symbolIndexPtr, indexOf(module, symbol));
+        }
+        return slot;
+    }
+
+    private static int indexOf(SideModule module, String symbol) {
+        return new ArrayList<>(module.exports.keySet()).indexOf(symbol);
+    }
+
+    private void setError(String message) {
+        int stack = runtime.stackPointer();
+        try {
+            ExportFunction setErr = runtime.main().export("__dl_seterr");
+            setErr.apply(runtime.stackString(message), 0);
+        } finally {
+            runtime.restoreStack(stack);
+        }
+    }
+
+    private SideModule link(String path, byte[] bytes) {
+        long start = System.nanoTime();
+        DylinkSection dylink = DylinkSection.parse(bytes);
+        WasmModule module = Parser.parse(TypeIndexAligner.align(mainTypes(), bytes));
+        int alignment = 1 << dylink.memoryAlignment();
+        int memoryBase = 0;
+        if (dylink.memorySize() > 0) {
+            int raw = runtime.calloc(dylink.memorySize() + alignment, 1);
+            if (raw == 0) {
+                throw new IllegalStateException("out of wasm memory for " + dylink.memorySize() + " bytes");
+            }
+            memoryBase = (raw + alignment - 1) & -alignment;
+        }
+        TableInstance table = runtime.table();
+        int tableBase = table.size();
+        if (dylink.tableSize() > 0) {
+            table.grow(dylink.tableSize(), Value.REF_NULL_VALUE, runtime.main());
+        }
+
+        Map<String, GlobalInstance> pendingMem = new HashMap<>();
+        Map<String, GlobalInstance> pendingFunc = new HashMap<>();
+        ImportValues.Builder imports = ImportValues.builder();
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            Import imp = module.importSection().getImport(i);
+            String name = imp.name();
+            switch (imp.importType()) {
+                case MEMORY:
+                    imports.addMemory(new ImportMemory(imp.module(), name, runtime.memory()));
+                    break;
+                case TABLE:
+                    imports.addTable(new ImportTable(imp.module(), name, table));
+                    break;
+                case GLOBAL:
+                    imports.addGlobal(new ImportGlobal(imp.module(), name,
+                            global(imp, memoryBase, tableBase, pendingMem, pendingFunc)));
+                    break;
+                case FUNCTION:
+                    FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
+                    imports.addFunction(function(path, name, type));
+                    break;
+                default:
+                    throw new IllegalStateException("unsupported import kind " + imp.importType() + " of " + name);
+            }
+        }
+        Instance instance = Instance.builder(module).withImportValues(imports.build()).build();
+
+        Map<String, Export> exports = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export export = module.exportSection().getExport(i);
+            exports.put(export.name(), export);
+        }
+        for (var entry : pendingMem.entrySet()) {
+            Export export = exports.get(entry.getKey());
+            if (export != null && export.exportType() == ExternalType.GLOBAL) {
+                entry.getValue().setValue(memoryBase + instance.global(export.index()).getValue());
+            }
+        }
+        for (var entry : pendingFunc.entrySet()) {
+            Export export = exports.get(entry.getKey());
+            if (export != null && export.exportType() == ExternalType.FUNCTION) {
+                entry.getValue().setValue(addToTable(instance, export.index()));
+            }
+        }
+        for (Export export : exports.values()) {
+            if (export.exportType() == ExternalType.FUNCTION) {
+                globalFunctions.putIfAbsent(export.name(), instance.export(export.name()));
+            }
+        }
+        runIfExported(instance, exports, "__wasm_apply_data_relocs");
+        runIfExported(instance, exports, "__wasm_call_ctors");
+        SideModule linked = new SideModule(path, instance, exports, memoryBase, dylink.memorySize(), tableBase, dylink.tableSize());
+        LOG.log(Level.DEBUG, () -> String.format("linked %s in %d ms (memory base %d, table base %d)",
+                path, (System.nanoTime() - start) / 1_000_000, linked.memoryBase, linked.tableBase));
+        return linked;
+    }
+
+    private static void runIfExported(Instance instance, Map<String, Export> exports, String name) {
+        if (exports.containsKey(name)) {
+            instance.export(name).apply();
+        }
+    }
+
+    private GlobalInstance global(Import imp, int memoryBase, int tableBase,
+            Map<String, GlobalInstance> pendingMem, Map<String, GlobalInstance> pendingFunc) {
+        String name = imp.name();
+        if (imp.module().equals("env")) {
+            switch (name) {
+                case "__stack_pointer":
+                    return runtime.main().exports().global("__stack_pointer");
+                case "__memory_base":
+                    return constant(memoryBase);
+                case "__table_base":
+                    return constant(tableBase);
+                default:
+                    GlobalInstance main = runtime.main().exports().global(name);
+                    if (main != null) {
+                        return main;
+                    }
+                    throw new IllegalStateException("unknown global import env." + name);
+            }
+        }
+        GlobalInstance got = new GlobalInstance(0, 0, ValType.I32, MutabilityType.Var);
+        if (imp.module().equals("GOT.mem")) {
+            Integer address = mainGlobalExport(name);
+            if (address != null) {
+                got.setValue(address);
+            } else {
+                pendingMem.put(name, got);
+            }
+        } else if (imp.module().equals("GOT.func")) {
+            Integer index = mainFunctionExport(name);
+            if (index != null) {
+                Integer slot = slots().get(key(runtime.main(), index));
+                got.setValue(slot != null ? slot : addToTable(runtime.main(), index));
+            } else {
+                pendingFunc.put(name, got);
+            }
+        } else {
+            throw new IllegalStateException("unknown global import " + imp.module() + "." + name);
+        }
+        return got;
+    }
+
+    private HostFunction function(String path, String name, FunctionType type) {
+        HostFunction host = hostFunctions.get(name);
+        if (host != null) {
+            return new HostFunction("env", name, type, host.handle());
+        }
+        String exportName = name.equals("setTempRet0") ? "_emscripten_tempret_set"
+                : name.equals("getTempRet0") ? "_emscripten_tempret_get" : name;
+        ExportFunction target = mainFunctionExport(exportName) != null
+                ? runtime.main().export(exportName) : globalFunctions.get(name);
+        if (target != null) {
+            return new HostFunction("env", name, type, (instance, args) -> target.apply(args));
+        }
+        ExportFunction[] late = new ExportFunction[1];
+        return new HostFunction("env", name, type, (instance, args) -> {
+            if (late[0] == null) {
+                late[0] = globalFunctions.get(name);
+            }
+            if (late[0] == null) {
+                throw runtime.raisePostgresError("0A000", path + " needs the function " + name
+                        + ", which this PGlite build does not provide");
+            }
+            return late[0].apply(args);
+        });
+    }
+
+    private Integer mainFunctionExport(String name) {
+        Export export = mainExport(name);
+        return export != null && export.exportType() == ExternalType.FUNCTION ? export.index() : null;
+    }
+
+    private Integer mainGlobalExport(String name) {
+        Export export = mainExport(name);
+        return export != null && export.exportType() == ExternalType.GLOBAL
+                ? (int) runtime.main().global(export.index()).getValue() : null;
+    }
+
+    private Map<String, Export> mainExports;
+
+    private Export mainExport(String name) {
+        if (mainExports == null) {
+            mainExports = new HashMap<>();
+            var section = runtime.main().module().exportSection();
+            for (int i = 0; i < section.exportCount(); i++) {
+                mainExports.putIfAbsent(section.getExport(i).name(), section.getExport(i));
+            }
+        }
+        return mainExports.get(name);
+    }
+
+    private List<FunctionType> mainTypes;
+
+    private List<FunctionType> mainTypes() {
+        if (mainTypes == null) {
+            mainTypes = List.of(runtime.main().module().typeSection().types());
+        }
+        return mainTypes;
+    }
+
+    /** Table slot of every function already in the table, by owning instance and function index. */
+    private Map<Long, Integer> slots() {
+        if (slots == null) {
+            slots = new HashMap<>();
+            TableInstance table = runtime.table();
+            for (int i = 0; i < table.size(); i++) {
+                int ref = table.ref(i);
+                if (ref != Value.REF_NULL_VALUE) {
+                    Instance owner = table.instance(i) == null ? runtime.main() : table.instance(i);
+                    slots.putIfAbsent(key(owner, ref), i);
+                }
+            }
+        }
+        return slots;
+    }
+
+    private int addToTable(Instance owner, int function) {
+        TableInstance table = runtime.table();
+        int slot = table.grow(1, function, owner);
+        table.setRef(slot, function, owner);
+        slots().put(key(owner, function), slot);
+        return slot;
+    }
+
+    private static long key(Instance owner, int function) {
+        return ((long) System.identityHashCode(owner) << 32) | (function & 0xffffffffL);
+    }
+
+    private static GlobalInstance constant(int value) {
+        return new GlobalInstance(value, 0, ValType.I32, MutabilityType.Const);
+    }
+
+    private static final class SideModule {
+        final String path;
+        final Instance instance;
+        final Map<String, Export> exports;
+        final int memoryBase;
+        final int memorySize;
+        final int tableBase;
+        final int tableSize;
+
+        SideModule(String path, Instance instance, Map<String, Export> exports,
+                int memoryBase, int memorySize, int tableBase, int tableSize) {
+            this.path = path;
+            this.instance = instance;
+            this.exports = exports;
+            this.memoryBase = memoryBase;
+            this.memorySize = memorySize;
+            this.tableBase = tableBase;
+            this.tableSize = tableSize;
+        }
+    }
+}

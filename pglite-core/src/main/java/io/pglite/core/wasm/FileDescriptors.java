@@ -1,0 +1,91 @@
+package io.pglite.core.wasm;
+
+import io.pglite.core.fs.Errno;
+import io.pglite.core.fs.ErrnoException;
+import io.pglite.core.fs.OpenFile;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The descriptor table of the process: numbers to open files, with the close-on-exec flag per
+ * number. Descriptors made by {@code dup} share one open file, which is closed only when the last
+ * of them is (initdb's {@code freopen} is open, {@code dup3} onto 1, close the original).
+ */
+final class FileDescriptors {
+    /** More than PostgreSQL's start-up probe of 1,000 {@code dup(2)} calls needs. */
+    static final int MAX = 4096;
+
+    private OpenFile[] files = new OpenFile[64];
+    private final BitSet closeOnExec = new BitSet();
+    private final Map<OpenFile, Integer> references = new IdentityHashMap<>();
+
+    /** A table with standard input, output and error open as 0, 1 and 2. */
+    FileDescriptors(OpenFile stdin, OpenFile stdout, OpenFile stderr) {
+        install(0, stdin, false);
+        install(1, stdout, false);
+        install(2, stderr, false);
+    }
+
+    /** Installs {@code file} at the lowest free number not below {@code lowest}. */
+    int add(OpenFile file, int lowest, boolean cloexec) throws ErrnoException {
+        for (int fd = lowest; fd < MAX; fd++) {
+            if (fd >= files.length || files[fd] == null) {
+                install(fd, file, cloexec);
+                return fd;
+            }
+        }
+        throw new ErrnoException(Errno.EMFILE, MAX + " descriptors open");
+    }
+
+    /** Installs {@code file} at {@code fd}, closing what was there ({@code dup3}). */
+    void put(int fd, OpenFile file, boolean cloexec) throws ErrnoException {
+        if (fd < 0 || fd >= MAX) {
+            throw new ErrnoException(Errno.EBADF, "descriptor " + fd);
+        }
+        if (fd < files.length && files[fd] != null) {
+            close(fd);
+        }
+        install(fd, file, cloexec);
+    }
+
+    OpenFile get(int fd) throws ErrnoException {
+        OpenFile file = fd >= 0 && fd < files.length ? files[fd] : null;
+        if (file == null) {
+            throw new ErrnoException(Errno.EBADF, "descriptor " + fd);
+        }
+        return file;
+    }
+
+    /** Frees the number; closes the open file if no other descriptor refers to it. */
+    void close(int fd) throws ErrnoException {
+        OpenFile file = get(fd);
+        files[fd] = null;
+        closeOnExec.clear(fd);
+        int left = references.merge(file, -1, Integer::sum);
+        if (left == 0) {
+            references.remove(file);
+            file.close();
+        }
+    }
+
+    boolean closeOnExec(int fd) throws ErrnoException {
+        get(fd);
+        return closeOnExec.get(fd);
+    }
+
+    void setCloseOnExec(int fd, boolean cloexec) throws ErrnoException {
+        get(fd);
+        closeOnExec.set(fd, cloexec);
+    }
+
+    private void install(int fd, OpenFile file, boolean cloexec) {
+        if (fd >= files.length) {
+            files = Arrays.copyOf(files, Math.min(MAX, Math.max(fd + 1, files.length * 2)));
+        }
+        files[fd] = file;
+        closeOnExec.set(fd, cloexec);
+        references.merge(file, 1, Integer::sum);
+    }
+}

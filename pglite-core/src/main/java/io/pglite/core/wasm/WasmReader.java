@@ -1,0 +1,67 @@
+package io.pglite.core.wasm;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** A cursor over WebAssembly binary: LEB128 integers, bytes and names; plus the LEB128 writer. */
+final class WasmReader {
+    final byte[] bytes;
+    int position;
+
+    WasmReader(byte[] bytes, int position) {
+        this.bytes = bytes;
+        this.position = position;
+    }
+
+    int u8() {
+        return bytes[position++] & 0xff;
+    }
+
+    /** An unsigned LEB128 value of up to 32 bits. */
+    int u32() {
+        int result = 0;
+        int shift = 0;
+        int b;
+        do {
+            b = u8();
+            result |= (b & 0x7f) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        return result;
+    }
+
+    /** A signed LEB128 value of up to 64 bits (i32/i64 constants, s33 block types). */
+    long s64() {
+        long result = 0;
+        int shift = 0;
+        int b;
+        do {
+            b = u8();
+            result |= (long) (b & 0x7f) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        if (shift < 64 && (b & 0x40) != 0) {
+            result |= -1L << shift;
+        }
+        return result;
+    }
+
+    void skip(int count) {
+        position += count;
+    }
+
+    String name() {
+        int length = u32();
+        String name = new String(bytes, position, length, StandardCharsets.UTF_8);
+        position += length;
+        return name;
+    }
+
+    static void writeU32(ByteArrayOutputStream out, int value) {
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            out.write(value == 0 ? b : b | 0x80);
+        } while (value != 0);
+    }
+}

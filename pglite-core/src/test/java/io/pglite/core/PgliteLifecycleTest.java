@@ -1,0 +1,98 @@
+package io.pglite.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Instances start, stay isolated, fail cleanly and close without leaving anything behind. */
+class PgliteLifecycleTest {
+
+    @Test
+    void twoInstancesAreIsolated() {
+        try (Pglite a = Pglite.start(); Pglite b = Pglite.start()) {
+            a.query("CREATE TABLE only_in_a (x int)");
+            a.query("INSERT INTO only_in_a VALUES (42)");
+            PgliteSqlException missing = assertThrows(PgliteSqlException.class, () -> b.query("SELECT * FROM only_in_a"));
+            assertEquals("42P01", missing.sqlState());
+            b.query("CREATE TABLE only_in_a (x int)");
+            assertEquals("0", b.query("SELECT count(*) FROM only_in_a").singleValue());
+            assertEquals("42", a.query("SELECT x FROM only_in_a").singleValue());
+        }
+    }
+
+    @Test
+    void closedInstanceRefusesCallsAndCloseIsIdempotent() {
+        Pglite pg = Pglite.start();
+        pg.close();
+        pg.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pg.query("SELECT 1"));
+        assertTrue(e.getMessage().endsWith("is closed"), e.getMessage());
+    }
+
+    @Test
+    void backendFailureMarksTheInstanceFailedAndLaterCallsFailFast() {
+        try (Pglite pg = Pglite.start()) {
+            // an unknown frontend message type is FATAL for PostgreSQL: the backend exits
+            byte[] garbage = ByteBuffer.allocate(5).put((byte) '?').putInt(4).array();
+            PgliteFailedException first = assertThrows(PgliteFailedException.class, () -> pg.exchange(garbage));
+            assertTrue(first.getMessage().contains("exited"), first.getMessage());
+            assertTrue(pg.isFailed());
+            PgliteFailedException later = assertThrows(PgliteFailedException.class, () -> pg.query("SELECT 1"));
+            assertTrue(later.getMessage().contains("failed earlier"), later.getMessage());
+        }
+    }
+
+    @Test
+    void thousandSequentialQueriesDoNotGrowTheHeap() {
+        try (Pglite pg = Pglite.start()) {
+            pg.query("CREATE TABLE counter (n int)");
+            for (int i = 0; i < 100; i++) {
+                pg.query("INSERT INTO counter VALUES (" + i + ")");
+            }
+            long before = usedHeapAfterGc();
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(String.valueOf(i), pg.query("SELECT " + i).singleValue());
+            }
+            long growth = usedHeapAfterGc() - before;
+            assertTrue(growth < 16L << 20, "heap grew by " + growth + " bytes over 1,000 queries");
+        }
+    }
+
+    @Test
+    void hundredStartCloseCyclesLeaveNoThreadsOrHeapBehind() {
+        for (int i = 0; i < 5; i++) {
+            Pglite.start().close();
+        }
+        long before = usedHeapAfterGc();
+        int threadsBefore = Thread.activeCount();
+        for (int i = 0; i < 100; i++) {
+            try (Pglite pg = Pglite.start()) {
+                assertEquals("1", pg.query("SELECT 1").singleValue());
+            }
+        }
+        long growth = usedHeapAfterGc() - before;
+        assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 100 start/close cycles");
+        Set<String> engineThreads = Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName).filter(n -> n.startsWith("pglite-")).collect(Collectors.toSet());
+        assertEquals(Set.of(), engineThreads);
+        assertTrue(Thread.activeCount() <= threadsBefore + 1, "threads: " + threadsBefore + " -> " + Thread.activeCount());
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
