@@ -21,6 +21,7 @@ public final class BenchmarkMain {
         Path chart = Path.of(args[1]);
         Settings settings = Settings.fromSystemProperties();
         Instant started = Instant.now();
+        double loadBefore = ProcFiles.loadAverage();
         Results results = new Results();
         String zonkyUser;
         try (Launchers launchers = Launchers.create()) {
@@ -28,7 +29,8 @@ public final class BenchmarkMain {
             measure(launchers, settings, results);
         }
         Duration took = Duration.between(started, Instant.now());
-        Report report = new Report(results, settings, MachineInfo.current(), zonkyUser, started, took);
+        RunInfo run = new RunInfo(started, took, zonkyUser, loadBefore, ProcFiles.loadAverage());
+        Report report = new Report(results, settings, MachineInfo.current(), run);
         MarkdownSection.write(document, report.markdown(document.getParent().relativize(chart).toString()));
         BarChart.write(results, chart);
         System.out.println("wrote " + document + " and " + chart + " in " + took.toSeconds() + " s");
@@ -36,15 +38,15 @@ public final class BenchmarkMain {
 
     private static void measure(Launchers launchers, Settings settings, Results results) throws Exception {
         for (Variant variant : Variant.ALL) {
-            progress("1. fresh JVM to first result", variant);
-            ChildJvm jvm = launchers.forKind(variant.kind());
-            String kind = variant.kind().name();
-            results.freshJvmUntimed.put(variant, jvm.run(StartupProbe.class, variant.jvmOptions(), kind));
-            List<ProbeRun> runs = new ArrayList<>();
-            for (int i = 0; i < settings.runs(); i++) {
-                runs.add(jvm.run(StartupProbe.class, variant.jvmOptions(), kind));
+            progress("1. fresh JVM to first result, untimed run", variant);
+            results.freshJvmUntimed.put(variant, freshJvm(launchers, variant));
+            results.freshJvm.put(variant, new ArrayList<>());
+        }
+        for (int i = 1; i <= settings.runs(); i++) { // interleaved, so that a busy spell hits every variant alike
+            for (Variant variant : Variant.ALL) {
+                progress("1. fresh JVM to first result, run " + i + "/" + settings.runs(), variant);
+                results.freshJvm.get(variant).add(freshJvm(launchers, variant));
             }
-            results.freshJvm.put(variant, runs);
         }
         for (Variant variant : Variant.ALL) {
             progress("2. second instance in the same JVM", variant);
@@ -62,6 +64,10 @@ public final class BenchmarkMain {
             results.memory.put(variant, List.of(launchers.forKind(variant.kind()).run(MemoryProbe.class,
                     variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.instances()))));
         }
+    }
+
+    private static ProbeRun freshJvm(Launchers launchers, Variant variant) throws Exception {
+        return launchers.forKind(variant.kind()).run(StartupProbe.class, variant.jvmOptions(), variant.kind().name());
     }
 
     private static void progress(String figure, Variant variant) {

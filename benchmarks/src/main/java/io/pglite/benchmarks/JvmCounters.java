@@ -7,13 +7,15 @@ import java.util.Map;
 
 /** What the JVM itself has spent so far: JIT, GC and CPU time, classes loaded. */
 final class JvmCounters {
+    static final String CPU = "JVM: CPU time, all threads (ms)";
+    static final String JIT = "JVM: JIT compilation, all compiler threads (ms)";
     private JvmCounters() {
     }
 
     static Map<String, Double> snapshot() {
         Map<String, Double> counters = new LinkedHashMap<>();
-        counters.put("JVM: CPU time, all threads (ms)", cpuMillis());
-        counters.put("JVM: JIT compilation, all compiler threads (ms)",
+        counters.put(CPU, cpuMillis());
+        counters.put(JIT,
                 (double) ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
         long gcMillis = 0;
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {

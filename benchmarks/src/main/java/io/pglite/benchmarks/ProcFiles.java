@@ -25,6 +25,15 @@ final class ProcFiles {
         return kibField(Path.of("/proc/meminfo"), "MemTotal:").orElse(0);
     }
 
+    /** The 1-minute load average, NaN if unknown. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     static boolean runningAsRoot() {
         return field(Path.of("/proc/self/status"), "Uid:").map(value -> value.split("\\s+")[0].equals("0")).orElse(false);
     }

@@ -194,6 +194,7 @@ public final class Pglite implements AutoCloseable {
             long started = System.nanoTime();
             String instanceName = name != null ? name : "pglite-" + COUNTER.incrementAndGet();
             EngineSettings settings = new EngineSettings("postgres", "postgres", (int) (maxMemory / 65536));
+            Engine.preload();
             EngineThread thread = new EngineThread(instanceName + "-engine", engineStackSize);
             Engine engine;
             try {

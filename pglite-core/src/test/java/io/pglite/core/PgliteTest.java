@@ -112,4 +112,26 @@ class PgliteTest {
         QueryResult r = pg.query("SELECT NULL::text AS a, 'grüße, 日本' AS b");
         assertEquals(java.util.Arrays.asList(null, "grüße, 日本"), r.rows().get(0));
     }
+
+    @Test
+    void textSearchLoadsTheSnowballSideModule() {
+        assertEquals("'brown':3 'fox':4 'jump':5 'quick':2",
+                pg.query("SELECT to_tsvector('english', 'The quick brown foxes jumped')").singleValue());
+    }
+
+    @Test
+    void sideModuleNeedingAMissingSymbolFailsOnlyItsStatement() {
+        // PGlite's build does not export what its LATIN1 converter needs: the host turns the call into
+        // an ordinary PostgreSQL ERROR instead of a trap, and the backend carries on
+        pg.query("SET client_encoding = 'LATIN1'");
+        try {
+            PgliteSqlException e = assertThrows(PgliteSqlException.class, () -> pg.query("SELECT 'é'"));
+            assertEquals("0A000", e.sqlState());
+            assertTrue(e.getMessage().contains("pg_utf8_islegal"), e.getMessage());
+        } finally {
+            pg.query("SET client_encoding = 'UTF8'");
+        }
+        assertEquals("ok", pg.query("SELECT 'ok'").singleValue());
+        assertFalse(pg.isFailed());
+    }
 }

@@ -56,6 +56,14 @@ public final class Engine {
     }
 
     /**
+     * Starts parsing the compiled module in the background, so that it overlaps with loading the
+     * file-system assets on a first start. Does nothing once the module is loaded.
+     */
+    public static void preload() {
+        EngineModule.preload();
+    }
+
+    /**
      * Instantiates PGlite over {@code files} and runs the backend's start-up.
      *
      * @throws EngineStartException with the backend's own messages when it does not start

@@ -42,7 +42,7 @@ final class EngineAssets {
         }
     }
 
-    private static byte[] read(String name) {
+    static byte[] read(String name) {
         try (InputStream in = open(name)) {
             return in.readAllBytes();
         } catch (IOException e) {

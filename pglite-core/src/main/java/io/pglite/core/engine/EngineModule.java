@@ -17,6 +17,17 @@ final class EngineModule {
         static final WasmModule MODULE = PgliteModule.load();
     }
 
+    private static volatile boolean preloading;
+
+    static void preload() {
+        if (!preloading) {
+            preloading = true;
+            Thread loader = new Thread(EngineModule::module, "pglite-module-loader");
+            loader.setDaemon(true);
+            loader.start();
+        }
+    }
+
     static WasmModule module() {
         return Holder.MODULE;
     }

@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.HostFunction;
 import io.pglite.core.fs.ErrnoException;
 import io.pglite.core.fs.FileSystem;
 import io.pglite.core.fs.MemoryVolume;
+import io.pglite.core.fs.Volume;
 import io.pglite.core.wasm.FileSystemImports;
 import java.lang.System.Logger.Level;
 import java.security.SecureRandom;
@@ -31,8 +32,12 @@ public final class InstanceFiles {
 
     /** An in-memory file system whose PGDATA starts as a copy-on-write view of the shipped cluster. */
     public static InstanceFiles inMemory(String name) {
-        return new InstanceFiles(name, FileSystem.forPglite(EngineAssets.bundle(),
-                MemoryVolume.of(EngineAssets.cluster()), new SecureRandom()));
+        return withCluster(name, MemoryVolume.of(EngineAssets.cluster()));
+    }
+
+    /** The standard layout with {@code cluster} mounted as PGDATA. */
+    static InstanceFiles withCluster(String name, Volume cluster) {
+        return new InstanceFiles(name, FileSystem.forPglite(EngineAssets.bundle(), cluster, new SecureRandom()));
     }
 
     List<HostFunction> hostFunctions(FileSystemImports.Allocator allocator) {

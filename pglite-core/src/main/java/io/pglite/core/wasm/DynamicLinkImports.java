@@ -23,6 +23,7 @@ import com.dylibso.chicory.wasm.types.Value;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,7 +50,7 @@ final class DynamicLinkImports {
     private final Map<Integer, SideModule> byHandle = new HashMap<>();
     /** Exports of modules loaded so far, visible to later ones (RTLD_GLOBAL). */
     private final Map<String, ExportFunction> globalFunctions = new HashMap<>();
-    private Map<Long, Integer> slots;
+    private Map<Instance, Map<Integer, Integer>> slots;
 
     /**
      * @param files reads a file of the instance's file system, {@code null} when it does not exist
@@ -113,7 +114,7 @@ final class DynamicLinkImports {
         if (export.exportType() == ExternalType.GLOBAL) {
             return module.memoryBase + (int) module.instance.global(export.index()).getValue();
         }
-        Integer slot = slots().get(key(module.instance, export.index()));
+        Integer slot = slotOf(module.instance, export.index());
         if (slot == null) {
             slot = addToTable(module.instance, export.index());
             runtime.memory().writeI32(symbolIndexPtr, indexOf(module, symbol));
@@ -247,7 +248,7 @@ final class DynamicLinkImports {
         } else if (imp.module().equals("GOT.func")) {
             Integer index = mainFunctionExport(name);
             if (index != null) {
-                Integer slot = slots().get(key(runtime.main(), index));
+                Integer slot = slotOf(runtime.main(), index);
                 got.setValue(slot != null ? slot : addToTable(runtime.main(), index));
             } else {
                 pendingFunc.put(name, got);
@@ -316,32 +317,27 @@ final class DynamicLinkImports {
         return mainTypes;
     }
 
-    /** Table slot of every function already in the table, by owning instance and function index. */
-    private Map<Long, Integer> slots() {
+    /** The table slot holding {@code function} of {@code owner}, or {@code null}. */
+    private Integer slotOf(Instance owner, int function) {
         if (slots == null) {
-            slots = new HashMap<>();
+            slots = new IdentityHashMap<>();
             TableInstance table = runtime.table();
             for (int i = 0; i < table.size(); i++) {
                 int ref = table.ref(i);
                 if (ref != Value.REF_NULL_VALUE) {
-                    Instance owner = table.instance(i) == null ? runtime.main() : table.instance(i);
-                    slots.putIfAbsent(key(owner, ref), i);
+                    Instance refOwner = table.instance(i) == null ? runtime.main() : table.instance(i);
+                    slots.computeIfAbsent(refOwner, o -> new HashMap<>()).putIfAbsent(ref, i);
                 }
             }
         }
-        return slots;
+        return slots.getOrDefault(owner, Map.of()).get(function);
     }
 
     private int addToTable(Instance owner, int function) {
-        TableInstance table = runtime.table();
-        int slot = table.grow(1, function, owner);
-        table.setRef(slot, function, owner);
-        slots().put(key(owner, function), slot);
+        slotOf(owner, function); // builds the index before the table grows
+        int slot = runtime.table().grow(1, function, owner);
+        slots.computeIfAbsent(owner, o -> new HashMap<>()).put(function, slot);
         return slot;
-    }
-
-    private static long key(Instance owner, int function) {
-        return ((long) System.identityHashCode(owner) << 32) | (function & 0xffffffffL);
     }
 
     private static GlobalInstance constant(int value) {

@@ -1,0 +1,28 @@
+package io.pglite.core.engine;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pglite.core.fs.MemoryVolume;
+import org.junit.jupiter.api.Test;
+
+/** Start-up failures explain themselves. */
+class EngineTest {
+    private static final EngineSettings SETTINGS = new EngineSettings("postgres", "postgres", 32767);
+
+    @Test
+    void startOnAnEmptyDataDirectoryFailsWithTheBackendsOwnMessage() {
+        EngineStartException e = assertThrows(EngineStartException.class,
+                () -> Engine.start("empty", InstanceFiles.withCluster("empty", MemoryVolume.empty()), SETTINGS));
+        assertTrue(e.getMessage().startsWith("empty: PostgreSQL did not start (exit status 1)"), e.getMessage());
+        assertTrue(e.getMessage().contains("PostgreSQL log:"), e.getMessage());
+        assertTrue(e.getMessage().contains("postgresql.conf"), e.getMessage());
+    }
+
+    @Test
+    void missingAssetNamesTheArtifact() {
+        EngineStartException e = assertThrows(EngineStartException.class, () -> EngineAssets.read("no-such-asset"));
+        assertTrue(e.getMessage().contains("io/pglite/wasm/no-such-asset"), e.getMessage());
+        assertTrue(e.getMessage().contains("io.pglite:pglite-wasm"), e.getMessage());
+    }
+}
