@@ -38,7 +38,8 @@ public final class Engine {
             "-c", "max_parallel_workers=0",
             "-c", "max_parallel_workers_per_gather=0",
             "-c", "io_method=sync",
-            "-c", "max_parallel_maintenance_workers=0");
+            "-c", "max_parallel_maintenance_workers=0",
+            "-c", "shared_buffers=16MB");
 
     private final String name;
     private final InstanceFiles files;
