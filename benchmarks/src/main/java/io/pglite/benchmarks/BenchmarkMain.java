@@ -17,8 +17,8 @@ public final class BenchmarkMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Path document = Path.of(args[0]);
-        Path chart = Path.of(args[1]);
+        Path document = Path.of(args[0]).toAbsolutePath().normalize();
+        Path chart = Path.of(args[1]).toAbsolutePath().normalize();
         Settings settings = Settings.fromSystemProperties();
         Instant started = Instant.now();
         double loadBefore = ProcFiles.loadAverage();

@@ -17,6 +17,7 @@ final class Results {
         return stats(figure, variant, key).median();
     }
 
+    /** A figure over a variant's runs; a single NaN if it has none. */
     static Samples stats(Map<Variant, List<ProbeRun>> figure, Variant variant, String key) {
         List<ProbeRun> runs = figure.getOrDefault(variant, List.of());
         if (runs.isEmpty()) {
@@ -25,7 +26,7 @@ final class Results {
         return new Samples(runs.stream().mapToDouble(run -> run.get(key)).toArray());
     }
 
-    /** Median wall time of a variant's child processes. */
+    /** Wall times of a variant's child processes. */
     static Samples wallTimes(Map<Variant, List<ProbeRun>> figure, Variant variant) {
         return new Samples(figure.get(variant).stream().mapToDouble(ProbeRun::wallMillis).toArray());
     }

@@ -1,7 +1,6 @@
 package io.pglite.benchmarks;
 
 import java.util.Arrays;
-import java.util.Collection;
 
 /** Order statistics of a set of samples, computed from the sorted samples. */
 final class Samples {
@@ -13,10 +12,6 @@ final class Samples {
         }
         sorted = values.clone();
         Arrays.sort(sorted);
-    }
-
-    static Samples of(Collection<Double> values) {
-        return new Samples(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     double median() {

@@ -5,7 +5,7 @@ package io.pglite.benchmarks;
  *
  * @param runs fresh child JVMs per variant for figure 1, after one untimed run
  * @param repeats instances timed per variant for figure 2, after a first one
- * @param warmup least warm-up round trips before figure 3's samples
+ * @param warmup least warm-up round trips of each API before figure 3's samples
  * @param iterations timed round trips per way of querying for figure 3
  * @param instances idle instances started for figure 4
  */

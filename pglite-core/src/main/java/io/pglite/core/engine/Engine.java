@@ -215,13 +215,18 @@ public final class Engine {
 
         @Override
         public int system(int command) {
-            LOG.log(Level.DEBUG, "{0}: ignored system() call", name);
+            LOG.log(Level.DEBUG, "{0}: ignored system({1})", name, EmscriptenRuntime.cString(memory, command));
             return 1;
         }
 
         /** Only {@code locale -a} is answered, from a file of the data bundle, as PGlite does. */
         @Override
         public int popen(int command, int mode) {
+            String text = EmscriptenRuntime.cString(memory, command);
+            if (!"locale -a".equals(text)) {
+                LOG.log(Level.DEBUG, "{0}: refused popen({1})", name, text);
+                return 0;
+            }
             int stack = runtime.stackPointer();
             try {
                 return (int) instance.export("fopen").apply(

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The {@code dylink.0} custom section of an Emscripten side module: how much memory and how many
- * table slots the loader must reserve for it, and which libraries it needs.
+ * table slots the loader must reserve for it, and which libraries it needs. Export and import
+ * info and unknown subsections (PGlite's modules carry an id 6 holding "wasm32") are skipped.
  *
  * @param memoryAlignment log2 of the alignment of the module's memory block
  */
@@ -19,12 +20,16 @@ record DylinkSection(int memorySize, int memoryAlignment, int tableSize, int tab
             throw new IllegalArgumentException("not a WebAssembly module");
         }
         WasmReader in = new WasmReader(module, 8);
-        if (in.position < module.length && in.u8() == 0) {
-            int size = in.u32();
-            int end = in.position + size;
-            if ("dylink.0".equals(in.name())) {
-                return parseSubsections(in, end);
+        try {
+            if (in.position < module.length && in.u8() == 0) {
+                int size = in.u32();
+                int end = in.position + size;
+                if ("dylink.0".equals(in.name())) {
+                    return parseSubsections(in, end);
+                }
             }
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated dylink.0 section", e);
         }
         throw new IllegalArgumentException("no dylink.0 section: not an Emscripten side module");
     }

@@ -139,7 +139,10 @@ final class DynamicLinkImports {
     private SideModule link(String path, byte[] bytes) {
         long start = System.nanoTime();
         DylinkSection dylink = DylinkSection.parse(bytes);
-        WasmModule module = Parser.parse(TypeIndexAligner.align(mainTypes(), bytes));
+        WasmModule module = Parser.parse(TypeIndexAligner.align(knownTypes(), bytes));
+        // later modules align to this one's types too, so side modules can call each other's
+        // functions through the table with types the main module lacks
+        knownTypes = List.of(module.typeSection().types());
         int alignment = 1 << dylink.memoryAlignment();
         int memoryBase = 0;
         if (dylink.memorySize() > 0) {
@@ -308,13 +311,14 @@ final class DynamicLinkImports {
         return mainExports.get(name);
     }
 
-    private List<FunctionType> mainTypes;
+    /** The main module's types followed by the extra types of the side modules loaded so far. */
+    private List<FunctionType> knownTypes;
 
-    private List<FunctionType> mainTypes() {
-        if (mainTypes == null) {
-            mainTypes = List.of(runtime.main().module().typeSection().types());
+    private List<FunctionType> knownTypes() {
+        if (knownTypes == null) {
+            knownTypes = List.of(runtime.main().module().typeSection().types());
         }
-        return mainTypes;
+        return knownTypes;
     }
 
     /** The table slot holding {@code function} of {@code owner}, or {@code null}. */

@@ -131,8 +131,8 @@ public final class EmscriptenRuntime {
         return address;
     }
 
-    /** Reads a NUL-terminated UTF-8 string. */
-    static String cString(Memory memory, int address) {
+    /** Reads a NUL-terminated UTF-8 string; {@code null} for address 0. */
+    public static String cString(Memory memory, int address) {
         if (address == 0) {
             return null;
         }

@@ -112,7 +112,7 @@ final class ProcessImports {
     }
 
     /** Emscripten's growth policy: up to 20 % over the old size, at most the request + 96 MiB. */
-    private int resizeHeap(Memory memory, long requested) {
+    int resizeHeap(Memory memory, long requested) {
         long oldSize = (long) memory.pages() * PAGE;
         long max = (long) maxPages * PAGE;
         if (requested > max) {

@@ -86,7 +86,7 @@ final class TimeImports {
     }
 
     /** Fills a musl {@code struct tm} (i32 fields; isdst at +32, gmtoff at +36). */
-    private static void writeTm(Memory memory, int tm, long epochSeconds) {
+    static void writeTm(Memory memory, int tm, long epochSeconds) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(epochSeconds, 0, ZoneOffset.UTC);
         memory.writeI32(tm, t.getSecond());
         memory.writeI32(tm + 4, t.getMinute());
@@ -101,7 +101,7 @@ final class TimeImports {
     }
 
     /** Normalises the fields like {@code mktime} (out-of-range values carry over) and returns the epoch seconds. */
-    private static long mktime(Memory memory, int tm) {
+    static long mktime(Memory memory, int tm) {
         LocalDateTime t = LocalDateTime.of(1900 + memory.readInt(tm + 20), 1, 1, 0, 0)
                 .plusMonths(memory.readInt(tm + 16))
                 .plusDays(memory.readInt(tm + 12) - 1L)

@@ -3,6 +3,7 @@ package io.pglite.core.wasm;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,57 +13,89 @@ import java.util.Map;
 /**
  * Renumbers the types of a side module so that its type indices equal the main module's.
  *
- * <p>Chicory compares type <em>indices</em> on indirect calls across instances. A side module
- * shares the main module's function table, so a function of type {@code (i32)->i32} must have the
- * same index in both. The rewritten module's type section is the main module's types, in order,
- * followed by those of the side module's types the main module lacks; every type reference
- * (function imports, the function section, {@code call_indirect}, block types) is remapped. All
- * other bytes are copied unchanged, custom sections included.
+ * <p>Chicory 1.7.5 checks an indirect call into another instance by comparing the caller's type
+ * <em>index</em> with the callee's, looked up in the callee's type section. A side module shares
+ * the main module's function table, so a function of type {@code (i32)->i32} must have the same
+ * index in both. The rewritten module's type section is the main module's types, in order
+ * (duplicates included), followed by those of the side module's types the main module lacks.
+ * Every type reference is remapped: function imports, the function section, {@code call_indirect},
+ * {@code return_call_indirect} and block types that name a type. All other bytes are copied
+ * unchanged, custom sections (and so {@code dylink.0}, which stays first) included.
+ *
+ * <p>Supported code: MVP, multi-value, sign extension, saturating float-to-int, bulk memory,
+ * reference types and tail calls; anything else (SIMD, exceptions, typed references, GC,
+ * threads) is refused with the opcode and its byte offset, and so is a block type whose index
+ * Chicory 1.7.5 would misread (64, 99, 100, 105-115, 123-127). To let side modules call each other
+ * through the table with types the main module lacks, align each new module against the type
+ * section of the previously aligned one, which starts with the main module's types.
  */
 final class TypeIndexAligner {
+    private static final byte[] HEADER = {0, 'a', 's', 'm', 1, 0, 0, 0};
     private static final int TYPE = 1;
     private static final int IMPORT = 2;
     private static final int FUNCTION = 3;
     private static final int CODE = 10;
     private static final int TAG = 13;
+    private static final int FUNC_FORM = 0x60;
+    private static final long EMPTY_BLOCK = -64; // 0x40 as s33
 
+    /** Encoded parameter and result vectors of each type, in index order (ISO-8859-1 strings). */
     private final List<String> types = new ArrayList<>();
-    private final Map<String, Integer> indexOf = new HashMap<>();
-    private int[] remap;
+    private final Map<String, Integer> firstIndex = new HashMap<>();
+    private int[] remap = new int[0];
 
     private TypeIndexAligner(List<FunctionType> mainTypes) {
         for (FunctionType type : mainTypes) {
-            add(signature(type));
+            append(encode(type));
         }
     }
 
-    /** Returns {@code module} with its type indices aligned to {@code mainTypes}. */
+    /**
+     * Returns {@code module} with its type indices aligned to {@code mainTypes}.
+     *
+     * @throws IllegalArgumentException if the module is malformed or uses unsupported features
+     */
     static byte[] align(List<FunctionType> mainTypes, byte[] module) {
-        return new TypeIndexAligner(mainTypes).rewrite(module);
+        if (module.length < HEADER.length || !Arrays.equals(module, 0, HEADER.length, HEADER, 0, HEADER.length)) {
+            throw new IllegalArgumentException("not a WebAssembly 1.0 module");
+        }
+        try {
+            return new TypeIndexAligner(mainTypes).rewrite(module);
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated WebAssembly module", e);
+        }
     }
 
     private byte[] rewrite(byte[] module) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(module.length + 4096);
-        out.write(module, 0, 8);
-        WasmReader in = new WasmReader(module, 8);
-        remap = new int[0];
+        out.write(module, 0, HEADER.length);
+        WasmReader in = new WasmReader(module, HEADER.length);
         while (in.position < module.length) {
+            int sectionOffset = in.position;
             int id = in.u8();
             int size = in.u32();
             int start = in.position;
+            int end = start + size;
             byte[] content;
             switch (id) {
                 case TYPE: content = typeSection(in); break;
                 case IMPORT: content = importSection(in); break;
                 case FUNCTION: content = functionSection(in); break;
                 case CODE: content = codeSection(in); break;
-                case TAG: throw new IllegalArgumentException("exception-handling tags are not supported");
-                default: content = Arrays.copyOfRange(module, start, start + size); break;
+                case TAG: throw unsupported("tag section (exception handling)", sectionOffset);
+                default: content = null; in.position = end; break;
             }
-            in.position = start + size;
+            if (in.position != end) {
+                throw new IllegalArgumentException("section " + id + " at byte " + start + " does not end at its declared size");
+            }
             out.write(id);
-            WasmReader.writeU32(out, content.length);
-            out.writeBytes(content);
+            if (content == null) {
+                WasmReader.writeU32(out, size);
+                out.write(module, start, size);
+            } else {
+                WasmReader.writeU32(out, content.length);
+                out.writeBytes(content);
+            }
         }
         return out.toByteArray();
     }
@@ -71,22 +104,26 @@ final class TypeIndexAligner {
         int count = in.u32();
         remap = new int[count];
         for (int i = 0; i < count; i++) {
+            int offset = in.position;
             int form = in.u8();
-            if (form != 0x60) {
-                throw new IllegalArgumentException("type " + i + " is not a function type (form 0x" + Integer.toHexString(form) + ")");
+            if (form != FUNC_FORM) {
+                throw unsupported("type form 0x" + Integer.toHexString(form) + " (GC types)", offset);
             }
-            int start = in.position;
-            in.skip(in.u32());
-            in.skip(in.u32());
-            remap[i] = add(hex(in.bytes, start, in.position));
+            ByteArrayOutputStream signature = new ByteArrayOutputStream();
+            for (int vector = 0; vector < 2; vector++) {
+                int length = in.u32();
+                WasmReader.writeU32(signature, length);
+                for (int v = 0; v < length; v++) {
+                    signature.write(valType(in));
+                }
+            }
+            remap[i] = intern(signature.toString(StandardCharsets.ISO_8859_1));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         WasmReader.writeU32(out, types.size());
         for (String type : types) {
-            out.write(0x60);
-            for (int i = 0; i < type.length(); i += 2) {
-                out.write(Integer.parseInt(type, i, i + 2, 16));
-            }
+            out.write(FUNC_FORM);
+            out.writeBytes(type.getBytes(StandardCharsets.ISO_8859_1));
         }
         return out.toByteArray();
     }
@@ -99,15 +136,17 @@ final class TypeIndexAligner {
             int start = in.position;
             in.skip(in.u32());
             in.skip(in.u32());
+            int kindOffset = in.position;
             int kind = in.u8();
             out.write(in.bytes, start, in.position - start);
             start = in.position;
             switch (kind) {
                 case 0: WasmReader.writeU32(out, type(in.u32())); continue;
-                case 1: in.u8(); limits(in); break;
+                case 1: valType(in); limits(in); break;
                 case 2: limits(in); break;
-                case 3: in.skip(2); break;
-                default: throw new IllegalArgumentException("import kind " + kind + " is not supported");
+                case 3: valType(in); in.u8(); break;
+                case 4: throw unsupported("tag import (exception handling)", kindOffset);
+                default: throw new IllegalArgumentException("unknown import kind " + kind + " at byte " + kindOffset);
             }
             out.write(in.bytes, start, in.position - start);
         }
@@ -116,9 +155,9 @@ final class TypeIndexAligner {
 
     private static void limits(WasmReader in) {
         int flags = in.u8();
-        in.u32();
+        in.skipLeb();
         if ((flags & 1) != 0) {
-            in.u32();
+            in.skipLeb();
         }
     }
 
@@ -139,22 +178,24 @@ final class TypeIndexAligner {
         for (int i = 0; i < count; i++) {
             int size = in.u32();
             int end = in.position + size;
-            byte[] body = new FunctionBodyRewriter(in, end).rewrite();
+            byte[] body = new BodyRewriter(in, end).rewrite();
+            if (in.position != end) {
+                throw new IllegalArgumentException("function body " + i + " does not end at its declared size");
+            }
             WasmReader.writeU32(out, body.length);
             out.writeBytes(body);
-            in.position = end;
         }
         return out.toByteArray();
     }
 
     /** Copies one function body, re-encoding only the type indices in its instructions. */
-    private final class FunctionBodyRewriter {
+    private final class BodyRewriter {
         private final WasmReader in;
         private final int end;
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private int copiedUpTo;
 
-        FunctionBodyRewriter(WasmReader in, int end) {
+        BodyRewriter(WasmReader in, int end) {
             this.in = in;
             this.end = end;
             this.copiedUpTo = in.position;
@@ -164,19 +205,23 @@ final class TypeIndexAligner {
             int localGroups = in.u32();
             for (int i = 0; i < localGroups; i++) {
                 in.u32();
-                in.u8();
+                valType(in);
             }
             while (in.position < end) {
                 instruction();
             }
-            out.write(in.bytes, copiedUpTo, end - copiedUpTo);
+            out.write(in.bytes, copiedUpTo, in.position - copiedUpTo);
             return out.toByteArray();
         }
 
-        /** Replaces the LEB128 just read (from {@code start}) with {@code value}. */
-        private void replace(int start, int value) {
+        /** Replaces the immediate read from {@code start} (up to the cursor) with {@code value}. */
+        private void replace(int start, int value, boolean signed) {
             out.write(in.bytes, copiedUpTo, start - copiedUpTo);
-            WasmReader.writeU32(out, value);
+            if (signed) {
+                WasmReader.writeS64(out, value);
+            } else {
+                WasmReader.writeU32(out, value);
+            }
             copiedUpTo = in.position;
         }
 
@@ -184,113 +229,196 @@ final class TypeIndexAligner {
             int offset = in.position;
             int opcode = in.u8();
             switch (opcode) {
-                case 0x02: case 0x03: case 0x04: {
-                    int start = in.position;
-                    long blockType = in.s64();
-                    if (blockType >= 0) {
-                        replace(start, type((int) blockType));
-                    }
+                case 0x00: case 0x01: case 0x05: case 0x0b: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
+                    break; // unreachable nop else end return drop select ref.is_null
+                case 0x02: case 0x03: case 0x04: // block loop if
+                    blockType();
                     break;
-                }
-                case 0x0c: case 0x0d: case 0x10: case 0x12: case 0xd2:
-                case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
-                    in.u32();
+                case 0x0c: case 0x0d: case 0x10: case 0x12: // br br_if call return_call
+                case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: // local.* global.*
+                case 0x25: case 0x26: case 0xd2: // table.get table.set ref.func
+                case 0x3f: case 0x40: // memory.size memory.grow (memory index)
+                    in.skipLeb();
                     break;
-                case 0x0e: {
+                case 0x0e: { // br_table
                     int targets = in.u32();
                     for (int i = 0; i <= targets; i++) {
-                        in.u32();
+                        in.skipLeb();
                     }
                     break;
                 }
-                case 0x11: case 0x13: {
+                case 0x11: case 0x13: { // call_indirect return_call_indirect: typeidx tableidx
                     int start = in.position;
                     int typeIndex = in.u32();
-                    replace(start, type(typeIndex));
-                    in.u32();
+                    int aligned = type(typeIndex);
+                    if (aligned != typeIndex) {
+                        replace(start, aligned, false);
+                    }
+                    in.skipLeb();
                     break;
                 }
-                case 0x1c: {
+                case 0x1c: { // select t*
                     int count = in.u32();
-                    in.skip(count);
+                    for (int i = 0; i < count; i++) {
+                        valType(in);
+                    }
                     break;
                 }
-                case 0x3f: case 0x40: case 0xd0:
-                    in.u8();
+                case 0x41: case 0x42: // i32.const i64.const
+                    in.skipLeb();
                     break;
-                case 0x41: case 0x42:
-                    in.s64();
-                    break;
-                case 0x43:
+                case 0x43: // f32.const
                     in.skip(4);
                     break;
-                case 0x44:
+                case 0x44: // f64.const
                     in.skip(8);
                     break;
+                case 0xd0: { // ref.null heaptype
+                    long heapType = in.s64();
+                    if (heapType >= 0 || heapType < EMPTY_BLOCK) {
+                        throw unsupported("ref.null of a concrete type (typed references)", offset);
+                    }
+                    break;
+                }
                 case 0xfc:
                     prefixed(offset);
                     break;
                 default:
-                    if (opcode >= 0x28 && opcode <= 0x3e) {
-                        in.u32();
-                        in.u32();
-                    } else if (!(opcode <= 0x01 || opcode == 0x05 || opcode == 0x0b || opcode == 0x0f
-                            || opcode == 0x1a || opcode == 0x1b || (opcode >= 0x45 && opcode <= 0xc4) || opcode == 0xd1)) {
-                        throw new IllegalArgumentException("unsupported opcode 0x" + Integer.toHexString(opcode)
-                                + " at byte " + offset);
+                    if (opcode >= 0x28 && opcode <= 0x3e) { // loads and stores: memarg
+                        int align = in.u32();
+                        if ((align & 0x40) != 0) {
+                            in.skipLeb(); // memory index (multi-memory)
+                        }
+                        in.skipLeb();
+                    } else if (!(opcode >= 0x45 && opcode <= 0xc4)) { // numeric, including sign extension
+                        throw unsupported("opcode 0x" + Integer.toHexString(opcode) + proposal(opcode), offset);
                     }
+            }
+        }
+
+        private void blockType() {
+            int start = in.position;
+            long blockType = in.s64();
+            if (blockType >= 0) {
+                int aligned = type((int) blockType);
+                if (readAsValueType(aligned)) {
+                    throw new IllegalArgumentException("block type index " + aligned + " at byte " + start
+                            + " would be misread by Chicory 1.7.5, which decodes block types as unsigned LEB128"
+                            + " and takes 0x40 and value type codes for those, not for type indices");
+                }
+                if (aligned != blockType) {
+                    replace(start, aligned, true);
+                }
+            } else if (blockType != EMPTY_BLOCK) {
+                if (blockType < EMPTY_BLOCK) {
+                    throw new IllegalArgumentException("invalid block type " + blockType + " at byte " + start);
+                }
+                checkValType((int) (blockType & 0x7f), start);
             }
         }
 
         private void prefixed(int offset) {
             int op = in.u32();
-            if (op <= 7) {
-                return; // saturating truncations
-            }
+            int immediates;
             switch (op) {
-                case 8: in.u32(); in.u8(); break;        // memory.init data, memory
-                case 9: case 13: case 15: case 16: case 17: in.u32(); break;
-                case 10: in.u8(); in.u8(); break;        // memory.copy
-                case 11: in.u8(); break;                 // memory.fill
-                case 12: case 14: in.u32(); in.u32(); break;
+                case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
+                    immediates = 0; break; // saturating truncations
+                case 9: case 11: case 13: case 15: case 16: case 17:
+                    immediates = 1; break; // data.drop memory.fill elem.drop table.grow table.size table.fill
+                case 8: case 10: case 12: case 14:
+                    immediates = 2; break; // memory.init memory.copy table.init table.copy
                 default:
-                    throw new IllegalArgumentException("unsupported opcode 0xfc " + op + " at byte " + offset);
+                    throw unsupported("opcode 0xfc " + op, offset);
+            }
+            for (int i = 0; i < immediates; i++) {
+                in.skipLeb();
             }
         }
     }
 
+    /** The type indices Chicory's parser confuses with the empty block type or a value type. */
+    private static boolean readAsValueType(int typeIndex) {
+        return typeIndex == 0x40 || typeIndex == 0x63 || typeIndex == 0x64
+                || (typeIndex >= 0x69 && typeIndex <= 0x73) || (typeIndex >= 0x7b && typeIndex <= 0x7f);
+    }
+
+    private static String proposal(int opcode) {
+        if ((opcode >= 0x06 && opcode <= 0x0a) || opcode == 0x18 || opcode == 0x19 || opcode == 0x1f) {
+            return " (exception handling)";
+        }
+        if (opcode == 0x14 || opcode == 0x15 || (opcode >= 0xd3 && opcode <= 0xd6) || opcode == 0xfb) {
+            return " (typed references / GC)";
+        }
+        switch (opcode) {
+            case 0xfd: return " (SIMD)";
+            case 0xfe: return " (threads)";
+            default: return "";
+        }
+    }
+
+    private static IllegalArgumentException unsupported(String what, int offset) {
+        return new IllegalArgumentException("unsupported " + what + " at byte " + offset);
+    }
+
+    /** Reads a one-byte value type, refusing the typed reference forms that carry a type index. */
+    private static int valType(WasmReader in) {
+        int offset = in.position;
+        return checkValType(in.u8(), offset);
+    }
+
+    private static int checkValType(int code, int offset) {
+        if (code == 0x63 || code == 0x64) {
+            throw unsupported("typed reference type 0x" + Integer.toHexString(code), offset);
+        }
+        if (!(code >= 0x7b && code <= 0x7f) && !(code >= 0x69 && code <= 0x73)) {
+            throw new IllegalArgumentException("invalid value type 0x" + Integer.toHexString(code) + " at byte " + offset);
+        }
+        return code;
+    }
+
     private int type(int sideIndex) {
-        if (sideIndex >= remap.length) {
+        if (sideIndex < 0 || sideIndex >= remap.length) {
             throw new IllegalArgumentException("type index " + sideIndex + " out of range (" + remap.length + " types)");
         }
         return remap[sideIndex];
     }
 
-    private int add(String signature) {
-        return indexOf.computeIfAbsent(signature, s -> {
-            types.add(s);
-            return types.size() - 1;
-        });
+    private void append(String signature) {
+        firstIndex.putIfAbsent(signature, types.size());
+        types.add(signature);
     }
 
-    /** The encoded parameter and result vectors of a function type, as hex. */
-    private static String signature(FunctionType type) {
+    /** The index of the first type with this signature, appending it if there is none. */
+    private int intern(String signature) {
+        Integer index = firstIndex.get(signature);
+        if (index != null) {
+            return index;
+        }
+        append(signature);
+        return types.size() - 1;
+    }
+
+    /** The binary encoding of a function type's parameter and result vectors. */
+    private static String encode(FunctionType type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (List<ValType> vector : List.of(type.params(), type.returns())) {
             WasmReader.writeU32(out, vector.size());
             for (ValType valType : vector) {
-                out.write(valType.opcode());
+                out.write(code(valType, type));
             }
         }
-        byte[] bytes = out.toByteArray();
-        return hex(bytes, 0, bytes.length);
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static String hex(byte[] bytes, int from, int to) {
-        StringBuilder s = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            s.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[i] & 0xf, 16));
+    /** Chicory stores {@code funcref} as a nullable reference to the abstract heap type func. */
+    private static int code(ValType valType, FunctionType type) {
+        int opcode = valType.opcode();
+        if (opcode >= ValType.ID.V128 && opcode <= ValType.ID.I32) {
+            return opcode;
         }
-        return s.toString();
+        if (opcode == ValType.ID.RefNull && ValType.isAbsHeapTypeIdx(valType.typeIdx())) {
+            return valType.typeIdx() & 0x7f;
+        }
+        throw new IllegalArgumentException("main module type " + type + " uses a typed reference; not supported");
     }
 }

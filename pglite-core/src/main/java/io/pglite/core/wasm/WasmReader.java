@@ -3,7 +3,7 @@ package io.pglite.core.wasm;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** A cursor over WebAssembly binary: LEB128 integers, bytes and names; plus the LEB128 writer. */
+/** A cursor over WebAssembly binary: LEB128 integers, bytes and names; plus the LEB128 writers. */
 final class WasmReader {
     final byte[] bytes;
     int position;
@@ -30,7 +30,7 @@ final class WasmReader {
         return result;
     }
 
-    /** A signed LEB128 value of up to 64 bits (i32/i64 constants, s33 block types). */
+    /** A signed LEB128 value of up to 64 bits (i32/i64 constants, s33 block types and heap types). */
     long s64() {
         long result = 0;
         int shift = 0;
@@ -44,6 +44,13 @@ final class WasmReader {
             result |= -1L << shift;
         }
         return result;
+    }
+
+    /** Skips one LEB128 value of any width without decoding it. */
+    void skipLeb() {
+        while ((u8() & 0x80) != 0) {
+            // continuation bytes
+        }
     }
 
     void skip(int count) {
@@ -63,5 +70,18 @@ final class WasmReader {
             value >>>= 7;
             out.write(value == 0 ? b : b | 0x80);
         } while (value != 0);
+    }
+
+    /** Signed LEB128; a type index used as an s33 block type must be written this way. */
+    static void writeS64(ByteArrayOutputStream out, long value) {
+        while (true) {
+            int b = (int) (value & 0x7f);
+            value >>= 7;
+            boolean done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
+            out.write(done ? b : b | 0x80);
+            if (done) {
+                return;
+            }
+        }
     }
 }
