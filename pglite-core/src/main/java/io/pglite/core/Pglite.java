@@ -1,5 +1,6 @@
 package io.pglite.core;
 
+import io.pglite.core.engine.ClusterDirectory;
 import io.pglite.core.engine.Engine;
 import io.pglite.core.engine.EngineFailure;
 import io.pglite.core.engine.EngineSettings;
@@ -7,6 +8,8 @@ import io.pglite.core.engine.EngineStartException;
 import io.pglite.core.engine.EngineThread;
 import io.pglite.core.engine.InstanceFiles;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,13 +34,15 @@ public final class Pglite implements AutoCloseable {
     private final String name;
     private final EngineThread thread;
     private final Engine engine;
+    private final ClusterDirectory directory;
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    private Pglite(String name, EngineThread thread, Engine engine) {
+    private Pglite(String name, EngineThread thread, Engine engine, ClusterDirectory directory) {
         this.name = name;
         this.thread = thread;
         this.engine = engine;
+        this.directory = directory;
     }
 
     /** Starts an instance with the defaults: in-memory data, user and database {@code postgres}. */
@@ -73,6 +78,11 @@ public final class Pglite implements AutoCloseable {
      */
     public QueryResult query(String sql) {
         return SimpleQuery.decode(exchange(SimpleQuery.encode(sql)));
+    }
+
+    /** The host directory holding the cluster; empty for an in-memory instance. */
+    public Optional<Path> dataDirectory() {
+        return Optional.ofNullable(directory).map(ClusterDirectory::path);
     }
 
     /** Whether the engine failed; a failed instance only throws {@link PgliteFailedException}. */
@@ -123,16 +133,18 @@ public final class Pglite implements AutoCloseable {
         }
         closed = true;
         try {
-            if (failure == null) {
-                thread.call(() -> {
-                    engine.shutdown();
-                    return null;
-                });
-            }
+            boolean healthy = failure == null;
+            thread.call(() -> {
+                engine.close(healthy);
+                return null;
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, name + ": shutdown did not complete cleanly", e);
         } finally {
             thread.close();
+            if (directory != null) {
+                directory.close();
+            }
             LOG.log(Level.DEBUG, "{0} closed", name);
         }
     }
@@ -148,8 +160,26 @@ public final class Pglite implements AutoCloseable {
         private String name;
         private long maxMemory = 2047 * MIB;
         private long engineStackSize = 512 * MIB;
+        private DataDirectory dataDirectory = DataDirectory.memory();
+        private Boolean fsync;
 
         private Builder() {
+        }
+
+        /** Where the cluster lives; default {@link DataDirectory#memory()}. */
+        public Builder withDataDirectory(DataDirectory dataDirectory) {
+            this.dataDirectory = java.util.Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /**
+         * Whether PostgreSQL flushes its writes to disk. Default: on for a directory of yours
+         * ({@link DataDirectory#at}: committed data survives a crash of the JVM), off for temporary
+         * and in-memory data (fast; a crash loses the data anyway).
+         */
+        public Builder withFsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
         }
 
         /** Name of the instance in logs and thread names; default {@code pglite-<n>}. */
@@ -193,23 +223,49 @@ public final class Pglite implements AutoCloseable {
         public Pglite start() {
             long started = System.nanoTime();
             String instanceName = name != null ? name : "pglite-" + COUNTER.incrementAndGet();
-            EngineSettings settings = new EngineSettings("postgres", "postgres", (int) (maxMemory / 65536));
+            boolean durable = fsync != null ? fsync : dataDirectory.kind() == DataDirectory.Kind.PATH;
+            EngineSettings settings = new EngineSettings("postgres", "postgres", (int) (maxMemory / 65536), durable);
             Engine.preload();
-            EngineThread thread = new EngineThread(instanceName + "-engine", engineStackSize);
-            Engine engine;
+            ClusterDirectory directory = null;
+            EngineThread thread = null;
             try {
-                engine = thread.call(() -> Engine.start(instanceName, InstanceFiles.inMemory(instanceName), settings));
-            } catch (EngineStartException e) {
-                thread.close();
-                throw new PgliteStartupException(e.getMessage(), e);
+                directory = openDirectory(instanceName);
+                ClusterDirectory cluster = directory;
+                thread = new EngineThread(instanceName + "-engine", engineStackSize);
+                Engine engine = thread.call(() -> Engine.start(instanceName, cluster == null
+                        ? InstanceFiles.inMemory(instanceName)
+                        : InstanceFiles.onHostDirectory(instanceName, cluster), settings));
+                Pglite pglite = new Pglite(instanceName, thread, engine, directory);
+                LOG.log(Level.INFO, () -> String.format("%s started in %d ms (data: %s)", instanceName,
+                        (System.nanoTime() - started) / 1_000_000, cluster == null ? "memory://" : cluster.path()));
+                return pglite;
             } catch (RuntimeException | Error e) {
-                thread.close();
+                if (thread != null) {
+                    thread.close();
+                }
+                if (directory != null) {
+                    directory.close();
+                }
+                if (e instanceof EngineStartException) {
+                    throw new PgliteStartupException(e.getMessage(), e);
+                }
                 throw new PgliteStartupException(instanceName + " could not start: " + e, e);
             }
-            Pglite pglite = new Pglite(instanceName, thread, engine);
-            LOG.log(Level.INFO, () -> String.format("%s started in %d ms", instanceName,
-                    (System.nanoTime() - started) / 1_000_000));
-            return pglite;
+        }
+
+        private ClusterDirectory openDirectory(String instanceName) {
+            switch (dataDirectory.kind()) {
+                case TEMPORARY:
+                    ClusterDirectory temporary = ClusterDirectory.temporary(dataDirectory.path(), instanceName, dataDirectory.keep());
+                    if (dataDirectory.keep()) {
+                        LOG.log(Level.INFO, "{0}: data directory {1} is kept after close", instanceName, temporary.path());
+                    }
+                    return temporary;
+                case PATH:
+                    return ClusterDirectory.open(dataDirectory.path(), instanceName);
+                default:
+                    return null;
+            }
         }
     }
 }

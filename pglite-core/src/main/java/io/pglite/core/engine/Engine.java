@@ -28,9 +28,9 @@ public final class Engine {
     private static final int INITIAL_PAGES = 2048;
     private static final byte[] NOTHING = new byte[0];
 
-    /** PGlite's single-user start parameters, before {@code -D <PGDATA> <database>}. */
+    /** PGlite's single-user start parameters, before {@code [-F] -D <PGDATA> <database>}. */
     private static final List<String> START_PARAMS = List.of(
-            "--single", "-F", "-O", "-j",
+            "--single", "-O", "-j",
             "-c", "search_path=public",
             "-c", "exit_on_error=false",
             "-c", "log_checkpoints=false",
@@ -98,8 +98,9 @@ public final class Engine {
         instance.export("pgl_set_popen_fn").apply(callbacks.slots[3]);
         instance.export("pgl_set_pclose_fn").apply(callbacks.slots[4]);
         exports.setActive.apply(1);
-        int status = runMain(settings.database());
+        int status = runMain(settings.database(), settings.fsync());
         if (status != ProcessExit.STARTED) {
+            files.closeDescriptors();
             throw new EngineStartException(name + ": PostgreSQL did not start (exit status " + status + ")"
                     + files.recentLog());
         }
@@ -119,10 +120,13 @@ public final class Engine {
     }
 
     /** Calls {@code main(argc, argv)} as Emscripten's {@code callMain} does; returns the exit status. */
-    private int runMain(String database) {
+    private int runMain(String database, boolean fsync) {
         List<String> args = new ArrayList<>();
         args.add("/pglite/bin/postgres");
         args.addAll(START_PARAMS);
+        if (!fsync) {
+            args.add("-F");
+        }
         args.addAll(List.of("-D", "/pglite/data", database));
         int argv = runtime.stackAlloc((args.size() + 1) * 4);
         for (int i = 0; i < args.size(); i++) {
@@ -180,14 +184,21 @@ public final class Engine {
         return exports.isTransactionBlock.apply()[0] != 0;
     }
 
-    /** Runs the shutdown hooks: the checkpoint, removal of {@code postmaster.pid}. */
-    public void shutdown() {
+    /**
+     * Ends the backend: with {@code clean}, runs its shutdown hooks (the checkpoint, removal of
+     * {@code postmaster.pid}); in any case closes the files it left open.
+     */
+    public void close(boolean clean) {
         try {
-            exports.setActive.apply(0);
-            instance.export("pgl_run_atexit_funcs").apply();
-            instance.export("__funcs_on_exit").apply();
+            if (clean) {
+                exports.setActive.apply(0);
+                instance.export("pgl_run_atexit_funcs").apply();
+                instance.export("__funcs_on_exit").apply();
+            }
         } catch (ProcessExit exit) {
             LOG.log(Level.DEBUG, "{0}: shutdown ended with exit status {1}", name, exit.status());
+        } finally {
+            files.closeDescriptors();
         }
     }
 

@@ -26,6 +26,25 @@ final class EngineAssets {
         static final ClusterImage IMAGE = loadCluster();
     }
 
+    private static final class BuildInfo {
+        static final java.util.Properties PROPERTIES = load();
+
+        private static java.util.Properties load() {
+            java.util.Properties properties = new java.util.Properties();
+            try (InputStream in = open("pglite-build.properties")) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("engine asset io/pglite/wasm/pglite-build.properties is unreadable: " + e.getMessage(), e);
+            }
+            return properties;
+        }
+    }
+
+    /** The PostgreSQL major version of the engine, e.g. {@code 18}. */
+    static String postgresMajor() {
+        return BuildInfo.PROPERTIES.getProperty("postgres.major");
+    }
+
     static DataBundle bundle() {
         return Bundle.BUNDLE;
     }

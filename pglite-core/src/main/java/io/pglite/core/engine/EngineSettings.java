@@ -6,6 +6,7 @@ package io.pglite.core.engine;
  * @param user the PostgreSQL user the single-user backend runs as
  * @param database the database it opens
  * @param maxMemoryPages ceiling of the wasm linear memory in 64 KiB pages (at most 32767)
+ * @param fsync whether PostgreSQL flushes its writes (durable) or not (fast)
  */
-public record EngineSettings(String user, String database, int maxMemoryPages) {
+public record EngineSettings(String user, String database, int maxMemoryPages, boolean fsync) {
 }

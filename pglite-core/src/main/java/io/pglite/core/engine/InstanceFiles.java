@@ -24,6 +24,7 @@ public final class InstanceFiles {
     private final String name;
     private final FileSystem fs;
     private final Deque<String> recentLog = new ArrayDeque<>();
+    private FileSystemImports imports;
 
     private InstanceFiles(String name, FileSystem fs) {
         this.name = name;
@@ -35,13 +36,26 @@ public final class InstanceFiles {
         return withCluster(name, MemoryVolume.of(EngineAssets.cluster()));
     }
 
+    /** The standard layout with a locked host directory as PGDATA; files are read and written in place. */
+    public static InstanceFiles onHostDirectory(String name, ClusterDirectory directory) {
+        return withCluster(name, directory.volume());
+    }
+
     /** The standard layout with {@code cluster} mounted as PGDATA. */
     static InstanceFiles withCluster(String name, Volume cluster) {
         return new InstanceFiles(name, FileSystem.forPglite(EngineAssets.bundle(), cluster, new SecureRandom()));
     }
 
     List<HostFunction> hostFunctions(FileSystemImports.Allocator allocator) {
-        return new FileSystemImports(fs, allocator, this::stdout, this::stderr).toHostFunctions();
+        imports = new FileSystemImports(fs, allocator, this::stdout, this::stderr);
+        return imports.toHostFunctions();
+    }
+
+    /** Closes what the backend left open; host files of a data directory must not leak. */
+    void closeDescriptors() {
+        if (imports != null) {
+            imports.closeAll();
+        }
     }
 
     /** The content of a file, or {@code null} when there is none at {@code path}. */

@@ -2,6 +2,10 @@ package io.pglite.core.fs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -27,6 +31,42 @@ public final class ClusterImage {
      */
     public static ClusterImage fromTar(InputStream tar) throws IOException {
         return TarReader.read(tar).freeze();
+    }
+
+    /**
+     * Writes the tree into {@code directory}, which must exist and be empty: how a host data
+     * directory is initialised from the shipped cluster. Directories get mode 0700 (PostgreSQL
+     * refuses a data directory others can read), files 0600.
+     */
+    public void writeTo(Path directory) throws IOException {
+        write(root, directory);
+    }
+
+    private static void write(DirectoryImage image, Path directory) throws IOException {
+        for (Map.Entry<String, Entry> child : image.children().entrySet()) {
+            Path path = directory.resolve(child.getKey());
+            Entry entry = child.getValue();
+            if (entry instanceof DirectoryImage dir) {
+                Files.createDirectory(path);
+                write(dir, path);
+            } else if (entry instanceof FileImage file) {
+                writeFile(file.content(), path);
+            } else if (entry instanceof SymlinkImage link) {
+                Files.createSymbolicLink(path, Path.of(link.target()));
+            }
+        }
+    }
+
+    private static void writeFile(SharedContent content, Path path) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW)) {
+            long position = 0;
+            while (position < content.size()) {
+                int n = content.read(position, buffer, 0, (int) Math.min(buffer.length, content.size() - position));
+                out.write(buffer, 0, n);
+                position += n;
+            }
+        }
     }
 
     DirectoryImage root() {

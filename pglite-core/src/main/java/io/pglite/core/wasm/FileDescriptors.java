@@ -70,6 +70,19 @@ final class FileDescriptors {
         }
     }
 
+    /** Closes every descriptor, ignoring failures: the program is gone and its host files must not leak. */
+    void closeAll() {
+        for (int fd = 0; fd < files.length; fd++) {
+            if (files[fd] != null) {
+                try {
+                    close(fd);
+                } catch (ErrnoException e) {
+                    // already reported by the file; nothing else can be done for it now
+                }
+            }
+        }
+    }
+
     boolean closeOnExec(int fd) throws ErrnoException {
         get(fd);
         return closeOnExec.get(fd);

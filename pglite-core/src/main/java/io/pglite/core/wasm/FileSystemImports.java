@@ -47,6 +47,7 @@ public final class FileSystemImports {
     /** The two halves, reachable for tests that call syscalls directly on a memory. */
     final PathSyscalls paths;
     final DescriptorSyscalls descriptors;
+    private final FileDescriptors table;
 
     /**
      * @param fs the instance's file system, e.g. from {@link FileSystem#forPglite}
@@ -60,8 +61,14 @@ public final class FileSystemImports {
                 fs.openDevice("/dev/stdin", new ConsoleDevice(neverWritten), EnumSet.of(OpenFlag.READ)),
                 fs.openDevice("/dev/stdout", new ConsoleDevice(stdout), EnumSet.of(OpenFlag.WRITE)),
                 fs.openDevice("/dev/stderr", new ConsoleDevice(stderr), EnumSet.of(OpenFlag.WRITE)));
+        this.table = table;
         this.paths = new PathSyscalls(fs, table);
         this.descriptors = new DescriptorSyscalls(table, allocator);
+    }
+
+    /** Closes every descriptor the program left open (host files included); for when it has ended. */
+    public void closeAll() {
+        table.closeAll();
     }
 
     /** One host function per import, typed exactly as {@code pglite.wasm} imports it. */
