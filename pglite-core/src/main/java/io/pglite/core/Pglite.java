@@ -9,6 +9,7 @@ import io.pglite.core.engine.EngineThread;
 import io.pglite.core.engine.InstanceFiles;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,16 +34,23 @@ public final class Pglite implements AutoCloseable {
 
     private final String name;
     private final EngineThread thread;
-    private final Engine engine;
     private final ClusterDirectory directory;
+    private final EngineSettings settings;
+    private final boolean restartOnFailure;
+    private final long startedAt = System.nanoTime();
+    /** Replaced only on the engine thread, by a restart. */
+    private Engine engine;
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    private Pglite(String name, EngineThread thread, Engine engine, ClusterDirectory directory) {
+    private Pglite(String name, EngineThread thread, Engine engine, ClusterDirectory directory,
+            EngineSettings settings, boolean restartOnFailure) {
         this.name = name;
         this.thread = thread;
         this.engine = engine;
         this.directory = directory;
+        this.settings = settings;
+        this.restartOnFailure = restartOnFailure;
     }
 
     /** Starts an instance with the defaults: in-memory data, user and database {@code postgres}. */
@@ -80,6 +88,15 @@ public final class Pglite implements AutoCloseable {
         return SimpleQuery.decode(exchange(SimpleQuery.encode(sql)));
     }
 
+    /**
+     * The instances of this JVM that are started and not closed yet (failed ones included), e.g. to
+     * list their names, data directories, state and uptime. Instances still open when the JVM exits
+     * are closed by a shutdown hook.
+     */
+    public static List<Pglite> running() {
+        return Registry.running();
+    }
+
     /** The host directory holding the cluster; empty for an in-memory instance. */
     public Optional<Path> dataDirectory() {
         return Optional.ofNullable(directory).map(ClusterDirectory::path);
@@ -99,10 +116,47 @@ public final class Pglite implements AutoCloseable {
             } catch (PgliteException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                if (restartOnFailure && directory != null && restart(e)) {
+                    throw new PgliteFailedException(name + " failed and was restarted on its data directory: "
+                            + describe(e), e);
+                }
                 failure = e;
                 throw new PgliteFailedException(name + " failed: " + describe(e), e);
             }
         });
+    }
+
+    /** On the engine thread: a fresh backend on the same directory; PostgreSQL recovers from its WAL. */
+    private boolean restart(Throwable cause) {
+        LOG.log(Level.WARNING, name + " failed; restarting it on " + directory.path(), cause);
+        engine.close(false);
+        try {
+            engine = Engine.start(name, InstanceFiles.onHostDirectory(name, directory), settings);
+            return true;
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            return false;
+        }
+    }
+
+    /**
+     * Whether the backend answers a trivial query now. Waits for the statement that runs, if any.
+     * False when the instance is closed or failed.
+     */
+    public boolean isHealthy() {
+        if (closed || failure != null) {
+            return false;
+        }
+        try {
+            return "1".equals(query("SELECT 1").singleValue());
+        } catch (PgliteException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /** How long the instance has been running. */
+    public java.time.Duration uptime() {
+        return java.time.Duration.ofNanos(System.nanoTime() - startedAt);
     }
 
     private void checkUsable() {
@@ -127,11 +181,12 @@ public final class Pglite implements AutoCloseable {
 
     /** Shuts the backend down cleanly (checkpoint) and stops its thread. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        Registry.remove(this);
         try {
             boolean healthy = failure == null;
             thread.call(() -> {
@@ -162,6 +217,7 @@ public final class Pglite implements AutoCloseable {
         private long engineStackSize = 512 * MIB;
         private DataDirectory dataDirectory = DataDirectory.memory();
         private Boolean fsync;
+        private boolean restartOnFailure;
 
         private Builder() {
         }
@@ -169,6 +225,17 @@ public final class Pglite implements AutoCloseable {
         /** Where the cluster lives; default {@link DataDirectory#memory()}. */
         public Builder withDataDirectory(DataDirectory dataDirectory) {
             this.dataDirectory = java.util.Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /**
+         * Whether an instance with a host data directory restarts its backend after an engine
+         * failure (a wasm trap, a backend exit), coming back with its committed data; default off.
+         * The failing call still throws. In-memory instances cannot restart: their data died with
+         * the backend.
+         */
+        public Builder withRestartOnFailure(boolean restartOnFailure) {
+            this.restartOnFailure = restartOnFailure;
             return this;
         }
 
@@ -235,7 +302,8 @@ public final class Pglite implements AutoCloseable {
                 Engine engine = thread.call(() -> Engine.start(instanceName, cluster == null
                         ? InstanceFiles.inMemory(instanceName)
                         : InstanceFiles.onHostDirectory(instanceName, cluster), settings));
-                Pglite pglite = new Pglite(instanceName, thread, engine, directory);
+                Pglite pglite = new Pglite(instanceName, thread, engine, directory, settings, restartOnFailure);
+                Registry.add(pglite);
                 LOG.log(Level.INFO, () -> String.format("%s started in %d ms (data: %s)", instanceName,
                         (System.nanoTime() - started) / 1_000_000, cluster == null ? "memory://" : cluster.path()));
                 return pglite;

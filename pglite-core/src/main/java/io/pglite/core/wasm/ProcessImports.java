@@ -123,8 +123,13 @@ final class ProcessImports {
             long overGrown = Math.min((long) (oldSize * (1 + 0.2 / cutDown)), requested + 100_663_296L);
             long newSize = Math.min(max, alignUp(Math.max(requested, overGrown)));
             int pages = (int) (newSize / PAGE) - memory.pages();
-            if (pages <= 0 || memory.grow(pages) >= 0) {
-                return 1;
+            try {
+                if (pages <= 0 || memory.grow(pages) >= 0) {
+                    return 1;
+                }
+            } catch (OutOfMemoryError e) {
+                // the JVM heap is full: PostgreSQL gets "out of memory" for this statement instead
+                LOG.log(Level.WARNING, "the JVM heap cannot grow the wasm memory by {0} pages; raise -Xmx", pages);
             }
         }
         return 0;
