@@ -125,11 +125,14 @@ class DataDirectoryTest {
     }
 
     @Test
-    void manyOpenCloseCyclesOfAFileBackedInstanceLeakNoDescriptorsOrThreads() throws IOException {
+    void manyOpenCloseCyclesOfAFileBackedInstanceLeakNoDescriptorsThreadsOrHeap() throws IOException {
         Path dir = temp.resolve("cycles");
-        Pglite.builder().withDataDirectory(DataDirectory.at(dir)).start().close();
+        for (int i = 0; i < 3; i++) {
+            Pglite.builder().withDataDirectory(DataDirectory.at(dir)).start().close();
+        }
         long descriptors = openDescriptors();
         int threads = Thread.activeCount();
+        long heap = PgliteLifecycleTest.usedHeapAfterGc();
         for (int i = 0; i < 200; i++) {
             try (Pglite pg = Pglite.builder().withDataDirectory(DataDirectory.at(dir)).withFsync(false).start()) {
                 pg.query("SELECT 1");
@@ -137,6 +140,8 @@ class DataDirectoryTest {
         }
         assertTrue(openDescriptors() <= descriptors + 2, "descriptors: " + descriptors + " -> " + openDescriptors());
         assertTrue(Thread.activeCount() <= threads + 1, "threads: " + threads + " -> " + Thread.activeCount());
+        long growth = PgliteLifecycleTest.usedHeapAfterGc() - heap;
+        assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 200 cycles");
     }
 
     private static long openDescriptors() throws IOException {

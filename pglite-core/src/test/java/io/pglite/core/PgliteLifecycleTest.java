@@ -83,7 +83,7 @@ class PgliteLifecycleTest {
         assertTrue(Thread.activeCount() <= threadsBefore + 1, "threads: " + threadsBefore + " -> " + Thread.activeCount());
     }
 
-    private static long usedHeapAfterGc() {
+    static long usedHeapAfterGc() {
         Runtime rt = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) {
             System.gc();
