@@ -2,19 +2,37 @@ package io.pglite.core.engine;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.pglite.wasm.PgliteModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * The AOT-compiled PGlite module, parsed once per JVM: parsing its metadata is the costliest part of
- * a first start, and the parsed module is immutable, so every instance shares it.
+ * a first start, and the parsed module is immutable, so every instance shares it. It is parsed
+ * without validation: the module was validated when it was compiled at build time, and validating
+ * the four interpreted functions again took about half of the parse.
  */
 final class EngineModule {
     private EngineModule() {
     }
 
     private static final class Holder {
-        static final WasmModule MODULE = PgliteModule.load();
+        static final WasmModule MODULE = load();
+
+        private static WasmModule load() {
+            try (InputStream meta = PgliteModule.class.getResourceAsStream("PgliteModule.meta")) {
+                if (meta == null) {
+                    throw new EngineStartException("engine asset io/pglite/wasm/PgliteModule.meta is not on the class path;"
+                            + " the io.pglite:pglite-wasm jar is missing or incomplete");
+                }
+                return Parser.builder().withValidation(false).build().parse(meta);
+            } catch (IOException e) {
+                throw new UncheckedIOException("engine asset io/pglite/wasm/PgliteModule.meta is unreadable", e);
+            }
+        }
     }
 
     private static volatile boolean preloading;
