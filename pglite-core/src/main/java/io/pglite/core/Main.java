@@ -1,71 +1,112 @@
 package io.pglite.core;
 
 import java.io.PrintStream;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs SQL given on the command line against a fresh in-memory instance and prints the results.
+ * The standalone server: starts an instance and serves it until Ctrl-C.
  *
- * <pre>java -jar pglite-core-standalone.jar "CREATE TABLE t (x int)" "INSERT INTO t VALUES (1)" "SELECT * FROM t"</pre>
+ * <pre>java -jar pglite-server.jar [--port 5432] [--host 127.0.0.1] [--data-dir DIR] [--user U --password P]</pre>
  */
 public final class Main {
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -jar pglite-server.jar [options]",
+            "  --port N          port to listen on (default 5432; 0 = a free port)",
+            "  --host ADDRESS    address to bind (default 127.0.0.1)",
+            "  --data-dir D      a directory (created if empty, reopened if it holds a cluster),",
+            "                    temp:// or memory:// (the default)",
+            "  --user U --password P   require this user and password (SCRAM-SHA-256); default: trust",
+            "  --help            this text");
+
     private Main() {
     }
 
-    public static void main(String[] args) {
-        if (args.length == 0) {
-            System.err.println("usage: java -jar pglite-core-standalone.jar \"SQL\" [\"SQL\" ...]");
+    public static void main(String[] args) throws InterruptedException {
+        Pglite.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("pglite-server: " + e.getMessage());
+            System.err.println(USAGE);
             System.exit(2);
+            return;
         }
-        int status = 0;
-        try (Pglite pg = Pglite.start()) {
-            for (String sql : args) {
-                try {
-                    print(pg.query(sql), System.out);
-                } catch (PgliteSqlException e) {
-                    System.err.println(e.getMessage());
-                    status = 1;
-                }
-            }
+        if (builder == null) {
+            System.out.println(USAGE);
+            return;
         }
-        System.exit(status);
+        Pglite pg;
+        try {
+            pg = builder.start();
+        } catch (PgliteStartupException e) {
+            System.err.println("pglite-server: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pg.close();
+            System.out.println("pglite-server: stopped");
+            stopped.countDown();
+        }, "pglite-server-stop"));
+        printReady(pg, System.out);
+        stopped.await();
     }
 
-    /** Prints a result the way psql's aligned format does, followed by the command tag. */
-    static void print(QueryResult result, PrintStream out) {
-        List<String> columns = result.columns();
-        if (!columns.isEmpty()) {
-            int[] widths = new int[columns.size()];
-            for (int i = 0; i < widths.length; i++) {
-                widths[i] = columns.get(i).length();
-                for (List<String> row : result.rows()) {
-                    widths[i] = Math.max(widths[i], text(row.get(i)).length());
-                }
+    static void printReady(Pglite pg, PrintStream out) {
+        out.println("pglite-server: " + pg.query("SELECT version()").singleValue());
+        out.println("  JDBC URL: " + pg.jdbcUrl());
+        out.println("  psql:     psql -h " + pg.host() + " -p " + pg.port() + " -U postgres postgres");
+        out.println("  data:     " + pg.dataDirectory().map(Path::toString).orElse("memory:// (gone when the server stops)"));
+        out.println("Ready. Ctrl-C stops the server cleanly.");
+        out.flush();
+    }
+
+    /** The builder the arguments describe; null for --help. */
+    static Pglite.Builder parse(String[] args) {
+        Pglite.Builder builder = Pglite.builder().withPort(5432);
+        String user = null;
+        String password = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return null;
             }
-            StringBuilder header = new StringBuilder();
-            StringBuilder rule = new StringBuilder();
-            for (int i = 0; i < widths.length; i++) {
-                header.append(i == 0 ? " " : " | ").append(pad(columns.get(i), widths[i]));
-                rule.append(i == 0 ? "-" : "-+-").append("-".repeat(widths[i]));
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + arg + " needs a value, or is unknown");
             }
-            out.println(header);
-            out.println(rule.append('-'));
-            for (List<String> row : result.rows()) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < widths.length; i++) {
-                    line.append(i == 0 ? " " : " | ").append(pad(text(row.get(i)), widths[i]));
-                }
-                out.println(line);
+            String value = args[++i];
+            switch (arg) {
+                case "--port":
+                    try {
+                        builder.withPort(Integer.parseInt(value));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("port: " + value + " (expected: 0..65535)");
+                    }
+                    break;
+                case "--host":
+                    builder.withHost(value);
+                    break;
+                case "--data-dir":
+                    builder.withDataDirectory(DataDirectory.parse(value));
+                    break;
+                case "--user":
+                    user = value;
+                    break;
+                case "--password":
+                    password = value;
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + arg);
             }
         }
-        out.println(result.commandTag());
-    }
-
-    private static String text(String value) {
-        return value == null ? "" : value;
-    }
-
-    private static String pad(String s, int width) {
-        return s + " ".repeat(width - s.length());
+        if ((user == null) != (password == null)) {
+            throw new IllegalArgumentException("--user and --password go together");
+        }
+        if (user != null) {
+            builder.withCredentials(user, password);
+        }
+        return builder;
     }
 }

@@ -7,22 +7,33 @@ import io.pglite.core.engine.EngineSettings;
 import io.pglite.core.engine.EngineStartException;
 import io.pglite.core.engine.EngineThread;
 import io.pglite.core.engine.InstanceFiles;
+import io.pglite.core.server.Backend;
+import io.pglite.core.server.PgServer;
+import io.pglite.core.server.ServerBindException;
+import io.pglite.core.server.ServerSettings;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A PostgreSQL instance running inside this JVM: PGlite's PostgreSQL compiled to WebAssembly,
- * executed by Chicory on a dedicated thread.
+ * executed by Chicory on a dedicated thread, behind a PostgreSQL wire-protocol server on a loopback
+ * port that any client (pgjdbc, HikariCP, psql) connects to.
  *
  * <pre>{@code
  * try (Pglite pg = Pglite.start()) {
- *     pg.query("CREATE TABLE t (id int)");
+ *     try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
+ *         c.createStatement().execute("CREATE TABLE t (id int)");
+ *     }
  *     String count = pg.query("SELECT count(*) FROM t").singleValue();
  * }
  * }</pre>
+ *
+ * <p>PGlite is a single backend: the connections take turns on it, and a connection inside a
+ * transaction keeps it until the transaction ends (see {@link Builder#withConnectionWaitTimeout}).
  *
  * <p>Thread-safe: calls from any thread are run one at a time on the instance's engine thread.
  * After an engine failure (a wasm trap, an abort) the instance is marked failed and every call
@@ -38,16 +49,17 @@ public final class Pglite implements AutoCloseable {
     private final EngineSettings settings;
     private final boolean restartOnFailure;
     private final long startedAt = System.nanoTime();
-    /** Replaced only on the engine thread, by a restart. */
+    /** Set and replaced (by a restart) only on the engine thread. */
     private Engine engine;
+    /** Set once, before the instance is published. */
+    private PgServer server;
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    private Pglite(String name, EngineThread thread, Engine engine, ClusterDirectory directory,
+    private Pglite(String name, EngineThread thread, ClusterDirectory directory,
             EngineSettings settings, boolean restartOnFailure) {
         this.name = name;
         this.thread = thread;
-        this.engine = engine;
         this.directory = directory;
         this.settings = settings;
         this.restartOnFailure = restartOnFailure;
@@ -76,7 +88,37 @@ public final class Pglite implements AutoCloseable {
      * @throws IllegalStateException if the instance is closed
      */
     public byte[] exchange(byte[] message) {
-        return run(() -> engine.exchange(message.clone()));
+        byte[] copy = message.clone();
+        return run(() -> server.exchange(engine, copy));
+    }
+
+    /** The port the wire-protocol server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The address the wire-protocol server listens on, {@code 127.0.0.1} by default. */
+    public String host() {
+        return server.host();
+    }
+
+    /**
+     * The JDBC URL of the instance's database, {@code jdbc:postgresql://127.0.0.1:<port>/postgres}:
+     * ready for pgjdbc's {@code DriverManager}, a {@code PGSimpleDataSource} or a HikariCP pool.
+     */
+    public String jdbcUrl() {
+        String host = server.host();
+        if (host.equals("0.0.0.0") || host.equals("0:0:0:0:0:0:0:0")) {
+            host = "127.0.0.1";
+        } else if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return "jdbc:postgresql://" + host + ":" + server.port() + "/" + settings.database();
+    }
+
+    /** Client connections open now (authenticated and started). */
+    public int connections() {
+        return server.connections();
     }
 
     /**
@@ -116,14 +158,49 @@ public final class Pglite implements AutoCloseable {
             } catch (PgliteException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                if (restartOnFailure && directory != null && restart(e)) {
-                    throw new PgliteFailedException(name + " failed and was restarted on its data directory: "
-                            + describe(e), e);
-                }
-                failure = e;
-                throw new PgliteFailedException(name + " failed: " + describe(e), e);
+                throw engineFailed(e);
             }
         });
+    }
+
+    /**
+     * On the engine thread, after the engine broke: restarts it when that is possible and wanted,
+     * else marks the instance failed; the clients' sessions died with the backend either way.
+     */
+    private PgliteFailedException engineFailed(Throwable e) {
+        PgliteFailedException failed;
+        if (restartOnFailure && directory != null && restart(e)) {
+            failed = new PgliteFailedException(name + " failed and was restarted on its data directory: " + describe(e), e);
+        } else {
+            failure = e;
+            failed = new PgliteFailedException(name + " failed: " + describe(e), e);
+        }
+        server.backendLost(failed.getMessage());
+        return failed;
+    }
+
+    /** What the server needs of this instance. */
+    private final class ServedBackend implements Backend {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            thread.execute(task);
+        }
+
+        @Override
+        public Engine engine() {
+            checkUsable();
+            return engine;
+        }
+
+        @Override
+        public RuntimeException failed(Throwable cause) {
+            return engineFailed(cause);
+        }
     }
 
     /** On the engine thread: a fresh backend on the same directory; PostgreSQL recovers from its WAL. */
@@ -187,6 +264,7 @@ public final class Pglite implements AutoCloseable {
         }
         closed = true;
         Registry.remove(this);
+        server.close(); // client transactions are rolled back before the shutdown below
         try {
             boolean healthy = failure == null;
             thread.call(() -> {
@@ -218,8 +296,60 @@ public final class Pglite implements AutoCloseable {
         private DataDirectory dataDirectory = DataDirectory.memory();
         private Boolean fsync;
         private boolean restartOnFailure;
+        private String host = "127.0.0.1";
+        private int port;
+        private String user = "postgres";
+        private String password;
+        private Duration connectionWaitTimeout = Duration.ofSeconds(60);
 
         private Builder() {
+        }
+
+        /** Address the wire-protocol server binds; default {@code 127.0.0.1} (loopback only). */
+        public Builder withHost(String host) {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host: '" + host + "' (expected: an address such as 127.0.0.1)");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** Port of the wire-protocol server; default 0, a free port (read it back with {@link Pglite#port()}). */
+        public Builder withPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Requires clients to log in as {@code user} with {@code password}, checked with
+         * SCRAM-SHA-256 (what pgjdbc and psql use). Default: trust, any user name is let in.
+         */
+        public Builder withCredentials(String user, String password) {
+            if (user == null || user.isEmpty()) {
+                throw new IllegalArgumentException("user: '" + user + "' (expected: a non-empty user name)");
+            }
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("password: empty (expected: a non-empty password)");
+            }
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * How long a client connection waits for the backend while another connection holds it (inside
+         * a transaction, or running a statement) before it gets an error (SQLSTATE 57014) instead;
+         * default 60 s; {@link Duration#ZERO} waits forever.
+         */
+        public Builder withConnectionWaitTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("connectionWaitTimeout: " + timeout + " (expected: zero or positive)");
+            }
+            this.connectionWaitTimeout = timeout;
+            return this;
         }
 
         /** Where the cluster lives; default {@link DataDirectory#memory()}. */
@@ -295,19 +425,31 @@ public final class Pglite implements AutoCloseable {
             Engine.preload();
             ClusterDirectory directory = null;
             EngineThread thread = null;
+            PgServer server = null;
             try {
                 directory = openDirectory(instanceName);
                 ClusterDirectory cluster = directory;
                 thread = new EngineThread(instanceName + "-engine", engineStackSize);
-                Engine engine = thread.call(() -> Engine.start(instanceName, cluster == null
-                        ? InstanceFiles.inMemory(instanceName)
-                        : InstanceFiles.onHostDirectory(instanceName, cluster), settings));
-                Pglite pglite = new Pglite(instanceName, thread, engine, directory, settings, restartOnFailure);
+                Pglite pglite = new Pglite(instanceName, thread, directory, settings, restartOnFailure);
+                // bound first, so that a port in use fails at once; clients queue until the engine runs
+                server = PgServer.start(pglite.new ServedBackend(),
+                        new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
+                pglite.server = server;
+                thread.call(() -> {
+                    pglite.engine = Engine.start(instanceName, cluster == null
+                            ? InstanceFiles.inMemory(instanceName)
+                            : InstanceFiles.onHostDirectory(instanceName, cluster), settings);
+                    return null;
+                });
                 Registry.add(pglite);
-                LOG.log(Level.INFO, () -> String.format("%s started in %d ms (data: %s)", instanceName,
-                        (System.nanoTime() - started) / 1_000_000, cluster == null ? "memory://" : cluster.path()));
+                LOG.log(Level.INFO, () -> String.format("%s started in %d ms on %s (data: %s)", instanceName,
+                        (System.nanoTime() - started) / 1_000_000, pglite.jdbcUrl(),
+                        cluster == null ? "memory://" : cluster.path()));
                 return pglite;
             } catch (RuntimeException | Error e) {
+                if (server != null) {
+                    server.close();
+                }
                 if (thread != null) {
                     thread.close();
                 }
@@ -316,6 +458,9 @@ public final class Pglite implements AutoCloseable {
                 }
                 if (e instanceof EngineStartException) {
                     throw new PgliteStartupException(e.getMessage(), e);
+                }
+                if (e instanceof ServerBindException) {
+                    throw new PgliteStartupException(instanceName + " could not start: " + e.getMessage(), e);
                 }
                 throw new PgliteStartupException(instanceName + " could not start: " + e, e);
             }

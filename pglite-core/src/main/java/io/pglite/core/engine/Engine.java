@@ -11,6 +11,8 @@ import io.pglite.core.wasm.EmscriptenRuntime;
 import io.pglite.core.wasm.ProcessExit;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,12 +46,17 @@ public final class Engine {
     private final String name;
     private final InstanceFiles files;
     private final EmscriptenRuntime runtime = new EmscriptenRuntime();
-    private final ByteArrayOutputStream output = new ByteArrayOutputStream(8192);
+    private final Object cancelLock = new Object();
     private Instance instance;
     private Memory memory;
     private byte[] input = NOTHING;
     private int inputPosition;
+    private Wire wire;
     private Exports exports;
+    /** Addresses of PostgreSQL's {@code InterruptPending} and {@code QueryCancelPending} flags. */
+    private int interruptPending;
+    private int queryCancelPending;
+    private boolean running;
 
     private Engine(String name, InstanceFiles files) {
         this.name = name;
@@ -90,6 +97,8 @@ public final class Engine {
         runtime.bind(instance);
         exports = new Exports(instance);
         instance.initialize(true);
+        interruptPending = exportedAddress("InterruptPending");
+        queryCancelPending = exportedAddress("QueryCancelPending");
         long t2 = System.nanoTime();
         exports.callCtors.apply();
         ProtocolCallbacks callbacks = ProtocolCallbacks.install(instance, new CallbackHandler());
@@ -108,6 +117,18 @@ public final class Engine {
         long t3 = System.nanoTime();
         LOG.log(Level.DEBUG, () -> String.format("%s: module %d ms, instantiate %d ms, start-up %d ms",
                 name, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000));
+    }
+
+    /** The address a global export holds (PostgreSQL's C variables are exported that way). */
+    private int exportedAddress(String name) {
+        var section = instance.module().exportSection();
+        for (int i = 0; i < section.exportCount(); i++) {
+            var export = section.getExport(i);
+            if (export.name().equals(name) && export.exportType() == com.dylibso.chicory.wasm.types.ExternalType.GLOBAL) {
+                return (int) instance.global(export.index()).getValue();
+            }
+        }
+        throw new EngineStartException(this.name + ": the PGlite module does not export " + name);
     }
 
     private static List<String> environment(EngineSettings settings) {
@@ -142,41 +163,103 @@ public final class Engine {
 
     /**
      * Sends wire-protocol bytes (one or more frontend messages, or a startup packet) to the backend
-     * and returns everything it answered.
+     * and returns everything it answered. A {@code COPY FROM STDIN} gets a {@code CopyFail}: there is
+     * no client to send the data.
      */
     public byte[] exchange(byte[] message) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream(256);
+        exchange(message, new Wire() {
+            @Override
+            public void write(byte[] buffer, int offset, int length) {
+                output.write(buffer, offset, length);
+            }
+
+            @Override
+            public byte[] awaitInput() {
+                return copyFail("COPY FROM STDIN needs a client connection (for example pgjdbc's CopyManager)");
+            }
+        });
+        return output.toByteArray();
+    }
+
+    /**
+     * Sends wire-protocol bytes to the backend and streams its answer to {@code wire}, up to the
+     * point where the input is consumed ({@code ReadyForQuery} when the input ended with a
+     * {@code Query} or {@code Sync}). A startup packet is answered with the backend's
+     * connection data.
+     */
+    public void exchange(byte[] message, Wire wire) {
         if (message.length == 0 || message[0] == 'X') {
-            return NOTHING; // Terminate ends a client session, not the backend
+            return; // Terminate ends a client session, not the backend
         }
-        output.reset();
+        this.wire = wire;
         input = message;
         inputPosition = 0;
-        if (message[0] == 0) {
-            int port = (int) exports.myProcPort.apply()[0];
-            int result = (int) exports.processStartupPacket.apply(port, 1, 1)[0];
-            if (result == 0) {
-                exports.sendConnData.apply();
-            }
-            exports.flush.apply();
-        } else {
-            while (inputPosition < input.length || exports.remainingData.apply()[0] > 0) {
-                int stack = runtime.stackPointer();
-                try {
-                    exports.mainLoopOnce.apply();
-                } catch (ProcessExit exit) {
-                    runtime.restoreStack(stack);
-                    if (exit.status() != ProcessExit.ERROR_UNWOUND) {
-                        throw new EngineFailure(name + ": the PostgreSQL backend exited with status "
-                                + exit.status() + files.recentLog(), exit);
-                    }
-                    exports.longJmp.apply();
+        try {
+            if (message[0] == 0) {
+                int port = (int) exports.myProcPort.apply()[0];
+                int result = (int) exports.processStartupPacket.apply(port, 1, 1)[0];
+                if (result == 0) {
+                    exports.sendConnData.apply();
                 }
+                exports.flush.apply();
+            } else {
+                setRunning(true);
+                while (inputPosition < input.length || exports.remainingData.apply()[0] > 0) {
+                    mainLoopOnce();
+                }
+                exports.sendReadyForQuery.apply();
+                exports.flush.apply();
             }
-            exports.sendReadyForQuery.apply();
-            exports.flush.apply();
+        } finally {
+            setRunning(false);
+            input = NOTHING;
+            this.wire = null;
         }
-        input = NOTHING;
-        return output.toByteArray();
+    }
+
+    private void mainLoopOnce() {
+        int stack = runtime.stackPointer();
+        try {
+            exports.mainLoopOnce.apply();
+        } catch (ProcessExit exit) {
+            runtime.restoreStack(stack);
+            if (exit.status() != ProcessExit.ERROR_UNWOUND) {
+                throw new EngineFailure(name + ": the PostgreSQL backend exited with status "
+                        + exit.status() + files.recentLog(), exit);
+            }
+            exports.longJmp.apply();
+        }
+    }
+
+    /**
+     * Asks the statement that runs now to stop with "canceling statement due to user request"
+     * (SQLSTATE 57014), as a CancelRequest does; callable from any thread. Does nothing when the
+     * backend is idle, so a late request cannot cancel the next statement.
+     */
+    public void cancel() {
+        synchronized (cancelLock) {
+            if (running) {
+                memory.writeI32(queryCancelPending, 1);
+                memory.writeI32(interruptPending, 1);
+            }
+        }
+    }
+
+    private void setRunning(boolean value) {
+        synchronized (cancelLock) {
+            running = value;
+            if (!value) {
+                memory.writeI32(queryCancelPending, 0); // a request that came too late
+            }
+        }
+    }
+
+    /** A {@code CopyFail} frontend message with {@code reason}. */
+    public static byte[] copyFail(String reason) {
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 4 + text.length + 1)
+                .put((byte) 'f').putInt(4 + text.length + 1).put(text).put((byte) 0).array();
     }
 
     /** Whether the backend is inside an explicit transaction block. */
@@ -210,6 +293,10 @@ public final class Engine {
     private final class CallbackHandler implements ProtocolCallbacks.Handler {
         @Override
         public int read(int pointer, int max) {
+            if (inputPosition == input.length && wire != null) {
+                input = wire.awaitInput();
+                inputPosition = 0;
+            }
             int count = Math.min(max, input.length - inputPosition);
             if (count > 0) {
                 memory.write(pointer, input, inputPosition, count);
@@ -220,7 +307,7 @@ public final class Engine {
 
         @Override
         public int write(int pointer, int length) {
-            output.writeBytes(memory.readBytes(pointer, length));
+            wire.write(memory.readBytes(pointer, length), 0, length);
             return length;
         }
 

@@ -61,6 +61,15 @@ public final class EngineThread implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues {@code task} behind the work queued before it, without waiting.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException once the thread is closed
+     */
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
     /** Stops the thread once queued work is done; waits for it to end. */
     @Override
     public void close() {

@@ -1,0 +1,122 @@
+package io.pglite.core.server;
+
+import io.netty.channel.Channel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One client connection's share of the backend. Its input queue and flags are guarded by the
+ * session's monitor (the event loop adds, the engine thread takes, and waits on the monitor for
+ * more input or for the channel to drain); the protocol state is read and written on the engine
+ * thread only.
+ */
+final class ClientSession {
+    final int processId;
+    final int secret;
+    final Channel channel;
+    final String user;
+    /** The client's startup parameters still to be applied to the backend; null once applied. */
+    Map<String, String> startupParameters;
+    /** Prefix of this connection's statement and portal names in the shared backend. */
+    final byte[] namePrefix;
+
+    // guarded by this
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private final Set<String> statements = new HashSet<>();
+    Turn turn;
+    boolean closed;
+    boolean discardUntilSync;
+
+    // engine thread only
+    byte transactionStatus = 'I';
+    boolean batchOpen;
+    boolean copyIn;
+    BackendOutput output;
+    /** LISTEN/UNLISTEN commands sent since the backend was last idle for this connection. */
+    final List<ListenRegistry.Intent> listenIntents = new ArrayList<>();
+
+    ClientSession(int processId, int secret, Channel channel, String user, Map<String, String> startupParameters) {
+        this.processId = processId;
+        this.secret = secret;
+        this.channel = channel;
+        this.user = user;
+        this.startupParameters = startupParameters;
+        this.namePrefix = ("c" + processId + ":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether the backend must stay with this connection: a transaction or an unsynced batch is open. */
+    boolean holdsBackend() {
+        return transactionStatus != 'I' || batchOpen;
+    }
+
+    /** Queues a message; returns whether a turn must be scheduled. Caller holds the monitor. */
+    boolean add(byte[] message) {
+        pending.add(message);
+        String statement = StatementNames.statementName(message);
+        if (statement != null) {
+            if (message[0] == 'P') {
+                statements.add(statement);
+            } else {
+                statements.remove(statement);
+            }
+        }
+        notifyAll();
+        return turn == null;
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Everything queued, as one array; tracks whether an extended-protocol batch stays open. Caller holds the monitor. */
+    byte[] drain() {
+        int size = 0;
+        for (byte[] message : pending) {
+            size += message.length;
+        }
+        byte[] all = new byte[size];
+        int position = 0;
+        byte[] message;
+        while ((message = pending.poll()) != null) {
+            System.arraycopy(message, 0, all, position, message.length);
+            position += message.length;
+            List<ListenRegistry.Intent> intents = ListenRegistry.intents(message);
+            if (!intents.isEmpty()) {
+                listenIntents.addAll(intents);
+            }
+            switch (message[0]) {
+                case 'P': case 'B': case 'D': case 'E': case 'C': case 'H':
+                    batchOpen = true;
+                    break;
+                case 'S':
+                    batchOpen = false;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return all;
+    }
+
+    /** The queued messages, for answering them without the backend. Caller holds the monitor. */
+    ArrayDeque<byte[]> takePending() {
+        ArrayDeque<byte[]> taken = new ArrayDeque<>(pending);
+        pending.clear();
+        return taken;
+    }
+
+    /** The named statements this connection has in the backend. Caller holds the monitor. */
+    Set<String> statements() {
+        return Set.copyOf(statements);
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + processId;
+    }
+}
