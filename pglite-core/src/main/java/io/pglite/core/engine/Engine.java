@@ -242,6 +242,7 @@ public final class Engine {
             if (running) {
                 memory.writeI32(queryCancelPending, 1);
                 memory.writeI32(interruptPending, 1);
+                runtime.interruptSleep();
             }
         }
     }

@@ -118,7 +118,11 @@ final class BackendMultiplexer {
         }
         long timeout = settings.waitTimeout().toNanos();
         if (timeout > 0 && !session.closed) {
-            turn.timeout = session.channel.eventLoop().schedule(() -> abandon(turn), timeout, TimeUnit.NANOSECONDS);
+            try {
+                turn.timeout = session.channel.eventLoop().schedule(() -> abandon(turn), timeout, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server is shutting down: the turn runs or is dropped with the engine thread
+            }
         }
     }
 

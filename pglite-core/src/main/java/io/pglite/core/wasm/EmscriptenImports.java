@@ -50,7 +50,7 @@ public final class EmscriptenImports {
         ProcessImports process = new ProcessImports(runtime, environment, memory.maximumPages(), new java.security.SecureRandom());
         InvokeImports invoke = new InvokeImports(runtime);
         for (List<HostFunction> group : List.of(process.toHostFunctions(),
-                new TimeImports(Clock.systemUTC()).toHostFunctions(), invoke.fixed(), fileSystem)) {
+                new TimeImports(Clock.systemUTC(), runtime::takeSleepInterrupt).toHostFunctions(), invoke.fixed(), fileSystem)) {
             for (HostFunction f : group) {
                 available.put(f.name(), f);
             }

@@ -22,6 +22,8 @@ public final class EmscriptenRuntime {
     private ExportFunction memalign;
     private ExportFunction tempRetGet;
     private ExportFunction tempRetSet;
+    /** Set from any thread to end a sleep in progress; see {@link #interruptSleep()}. */
+    private volatile boolean sleepInterrupted;
 
     /** Looks up the exports the imports need; must be called before the module's code runs. */
     public void bind(Instance instance) {
@@ -35,6 +37,24 @@ public final class EmscriptenRuntime {
         memalign = instance.export("emscripten_builtin_memalign");
         tempRetGet = instance.export("_emscripten_tempret_get");
         tempRetSet = instance.export("_emscripten_tempret_set");
+    }
+
+    /**
+     * Ends a sleep the backend is in ({@code pg_sleep}, a latch wait): PGlite's libc sleeps by
+     * polling the monotonic clock, so the clock jumps past any deadline once. Callable from any
+     * thread; a monotonic clock may jump forward, so nothing else is misled.
+     */
+    public void interruptSleep() {
+        sleepInterrupted = true;
+    }
+
+    /** Whether a sleep was interrupted since the last call (clock imports, engine thread). */
+    boolean takeSleepInterrupt() {
+        if (sleepInterrupted) {
+            sleepInterrupted = false;
+            return true;
+        }
+        return false;
     }
 
     /** The main module's instance. */

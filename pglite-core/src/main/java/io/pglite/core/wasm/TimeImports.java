@@ -23,17 +23,21 @@ import java.util.List;
  * {@code wasi_snapshot_preview1.clock_time_get}.
  */
 final class TimeImports {
+    /** How far a cancelled sleep moves the monotonic clock forward: past any sleep PostgreSQL asks for. */
+    private static final long SLEEP_SKIP_NANOS = 24L * 3600 * 1_000_000_000L;
     private final Clock clock;
-    private final long monotonicOrigin = System.nanoTime();
+    private final java.util.function.BooleanSupplier sleepInterrupted;
+    private long monotonicOrigin = System.nanoTime();
 
-    TimeImports(Clock clock) {
+    TimeImports(Clock clock, java.util.function.BooleanSupplier sleepInterrupted) {
         this.clock = clock;
+        this.sleepInterrupted = sleepInterrupted;
     }
 
     List<HostFunction> toHostFunctions() {
         List<HostFunction> f = new ArrayList<>();
         f.add(doubleResult("emscripten_date_now", () -> (double) clock.millis()));
-        f.add(doubleResult("emscripten_get_now", () -> (System.nanoTime() - monotonicOrigin) / 1_000_000.0));
+        f.add(doubleResult("emscripten_get_now", () -> monotonicNanos() / 1_000_000.0));
         f.add(new HostFunction("wasi_snapshot_preview1", "clock_time_get",
                 FunctionType.of(List.of(ValType.I32, ValType.I64, ValType.I32), List.of(ValType.I32)),
                 (instance, args) -> new long[] {clockTimeGet(instance.memory(), (int) args[0], (int) args[2])}));
@@ -62,12 +66,19 @@ final class TimeImports {
             var now = clock.instant();
             nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         } else if (clockId <= 3) {
-            nanos = System.nanoTime() - monotonicOrigin;
+            nanos = monotonicNanos();
         } else {
             return 28; // EINVAL
         }
         memory.writeLong(resultPtr, nanos);
         return 0;
+    }
+
+    private long monotonicNanos() {
+        if (sleepInterrupted.getAsBoolean()) {
+            monotonicOrigin -= SLEEP_SKIP_NANOS;
+        }
+        return System.nanoTime() - monotonicOrigin;
     }
 
     private static void writeZoneName(Memory memory, int address) {
