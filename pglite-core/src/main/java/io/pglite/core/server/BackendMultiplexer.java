@@ -177,8 +177,8 @@ final class BackendMultiplexer {
         try {
             engine = backend.engine();
         } catch (RuntimeException e) {
-            fail(session, ServerError.fatal("57P01", e.getMessage(), null));
             forget(session);
+            fail(session, ServerError.fatal("57P01", e.getMessage(), null));
             return;
         }
         running = session;
@@ -239,15 +239,23 @@ final class BackendMultiplexer {
                         .append("set_config(").append(literal(name)).append(", ").append(literal(value)).append(", false)");
             }
         });
-        for (Map.Entry<String, String> option : CommandLineOptions.parse(parameters.get("options")).entrySet()) {
+        Map<String, String> options;
+        try {
+            options = CommandLineOptions.parse(parameters.get("options"));
+        } catch (IllegalArgumentException e) {
+            forget(session);
+            fail(session, ServerError.fatal("22023", e.getMessage(), null));
+            return false;
+        }
+        for (Map.Entry<String, String> option : options.entrySet()) {
             sql.append(sql.length() == 0 ? "SELECT " : ", ").append("set_config(").append(literal(option.getKey()))
                     .append(", ").append(literal(option.getValue())).append(", false)");
         }
         if (sql.length() > 0) {
             String error = internalError(engine, sql.toString());
             if (error != null) {
-                fail(session, ServerError.fatal("22023", error, null));
                 forget(session);
+                fail(session, ServerError.fatal("22023", error, null));
                 return false;
             }
         }
