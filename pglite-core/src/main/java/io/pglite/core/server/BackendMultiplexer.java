@@ -260,10 +260,12 @@ final class BackendMultiplexer {
             }
         }
         session.output = BackendOutput.toClient(this, session);
-        ByteBuf out = BackendMessages.parameterStatus(session.channel.alloc(), reported);
-        out.writeBytes(BackendMessages.backendKeyData(session.channel.alloc(), session.processId, session.secret));
-        out.writeBytes(BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
-        session.channel.writeAndFlush(out);
+        if (session.channel.isActive()) {
+            ByteBuf out = BackendMessages.parameterStatus(session.channel.alloc(), reported);
+            out.writeBytes(BackendMessages.backendKeyData(session.channel.alloc(), session.processId, session.secret));
+            out.writeBytes(BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
+            session.channel.writeAndFlush(out, session.channel.voidPromise());
+        }
         LOG.log(Level.DEBUG, "{0}: {1} started for user {2}", backend.name(), session, session.user);
         return true;
     }
@@ -416,8 +418,10 @@ final class BackendMultiplexer {
     }
 
     private static void fail(ClientSession session, ServerError error) {
-        session.channel.writeAndFlush(Unpooled.wrappedBuffer(error.toWire()))
-                .addListener(f -> session.channel.close());
+        if (session.channel.isActive()) { // after a shutdown the event loop takes no more tasks
+            session.channel.writeAndFlush(Unpooled.wrappedBuffer(error.toWire()))
+                    .addListener(f -> session.channel.close());
+        }
     }
 
     private static void waitQuietly(Object monitor) {

@@ -143,6 +143,10 @@ final class BackendOutput implements Wire {
         }
         ByteBuf out = pending;
         pending = null;
+        if (!session.channel.isActive()) {
+            out.release(); // the client is gone (and after a shutdown its event loop takes no tasks)
+            return;
+        }
         session.channel.writeAndFlush(out, session.channel.voidPromise());
         synchronized (session) {
             while (session.channel.isActive() && !session.channel.isWritable()) {
