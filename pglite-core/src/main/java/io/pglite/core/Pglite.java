@@ -53,6 +53,8 @@ public final class Pglite implements AutoCloseable {
     private Engine engine;
     /** Set once, before the instance is published. */
     private PgServer server;
+    /** Engine thread only: the backend was shut down. */
+    private boolean engineClosed;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -191,9 +193,16 @@ public final class Pglite implements AutoCloseable {
             thread.execute(task);
         }
 
+        /** Usable until the shutdown task runs, so clean-ups queued by {@link #close()} still run. */
         @Override
         public Engine engine() {
-            checkUsable();
+            if (engineClosed) {
+                throw new IllegalStateException(name + " is closed");
+            }
+            Throwable failed = failure;
+            if (failed != null) {
+                throw new PgliteFailedException(name + " failed earlier: " + describe(failed), failed);
+            }
             return engine;
         }
 
@@ -268,6 +277,7 @@ public final class Pglite implements AutoCloseable {
         try {
             boolean healthy = failure == null;
             thread.call(() -> {
+                engineClosed = true;
                 engine.close(healthy);
                 return null;
             });

@@ -261,6 +261,17 @@ class ConcurrencyTest {
     }
 
     @Test
+    void closingTheInstanceWithATransactionOpenRollsItBackWithoutHanging() throws Exception {
+        Pglite own = Pglite.start();
+        Connection c = connect(own);
+        c.setAutoCommit(false);
+        c.createStatement().execute("CREATE TABLE pending (x int)");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), own::close);
+        assertThrows(SQLException.class, () -> c.createStatement().execute("SELECT 1"), "the connection was closed");
+        c.close();
+    }
+
+    @Test
     void aCancelWithTheWrongKeyIsIgnored() throws Exception {
         try (Connection c = connect(pg); Statement s = c.createStatement()) {
             CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
