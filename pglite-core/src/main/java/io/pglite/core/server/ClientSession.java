@@ -25,8 +25,12 @@ final class ClientSession {
     /** Prefix of this connection's statement and portal names in the shared backend. */
     final byte[] namePrefix;
 
+    /** Queued input above which the connection stops reading from its socket until the backend catches up. */
+    private static final int MAX_PENDING_BYTES = 1 << 20;
+
     // guarded by this
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private long pendingBytes;
     private final Set<String> statements = new HashSet<>();
     Turn turn;
     boolean closed;
@@ -57,6 +61,10 @@ final class ClientSession {
     /** Queues a message; returns whether a turn must be scheduled. Caller holds the monitor. */
     boolean add(byte[] message) {
         pending.add(message);
+        pendingBytes += message.length;
+        if (pendingBytes > MAX_PENDING_BYTES && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false); // TCP pushes back on a client that sends faster than we run
+        }
         String statement = StatementNames.statementName(message);
         if (statement != null) {
             if (message[0] == 'P') {
@@ -90,7 +98,7 @@ final class ClientSession {
                 listenIntents.addAll(intents);
             }
             switch (message[0]) {
-                case 'P': case 'B': case 'D': case 'E': case 'C': case 'H':
+                case 'P': case 'B': case 'D': case 'E': case 'C':
                     batchOpen = true;
                     break;
                 case 'S':
@@ -100,6 +108,10 @@ final class ClientSession {
                     break;
             }
         }
+        pendingBytes = 0;
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
         return all;
     }
 
@@ -107,6 +119,8 @@ final class ClientSession {
     ArrayDeque<byte[]> takePending() {
         ArrayDeque<byte[]> taken = new ArrayDeque<>(pending);
         pending.clear();
+        pendingBytes = 0;
+        channel.config().setAutoRead(true);
         return taken;
     }
 

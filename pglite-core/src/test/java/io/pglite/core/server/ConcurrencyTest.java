@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pglite.core.Pglite;
+import io.pglite.core.SharedPglite;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -29,25 +30,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /** Many connections, one backend: turns, isolation of protocol state, clean-up, cancel, notifications. */
 class ConcurrencyTest {
-    private static Pglite pg;
-
-    @BeforeAll
-    static void start() {
-        pg = Pglite.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final SharedPglite PG = new SharedPglite();
 
     private static int count(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -69,7 +60,7 @@ class ConcurrencyTest {
     @Test
     void poolOfTenWithEightThreadsLosesNoUpdate() throws Exception {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(pg.jdbcUrl());
+        config.setJdbcUrl(PG.get().jdbcUrl());
         config.setUsername("postgres");
         config.setMaximumPoolSize(10);
         try (HikariDataSource pool = new HikariDataSource(config)) {
@@ -114,7 +105,7 @@ class ConcurrencyTest {
 
     @Test
     void sameStatementNamesOnTwoConnectionsDoNotClash() throws SQLException {
-        try (Connection a = connect(pg, "prepareThreshold", "1"); Connection b = connect(pg, "prepareThreshold", "1");
+        try (Connection a = connect(PG.get(), "prepareThreshold", "1"); Connection b = connect(PG.get(), "prepareThreshold", "1");
              PreparedStatement onA = a.prepareStatement("SELECT 'a' || ?::text");
              PreparedStatement onB = b.prepareStatement("SELECT ?::int + 1000")) {
             for (int i = 0; i < 5; i++) { // both become S_1 on their connection: interleaved, each keeps its own
@@ -132,7 +123,7 @@ class ConcurrencyTest {
 
     @Test
     void aTransactionHoldsTheBackendAndOthersWaitForIt() throws Exception {
-        try (Connection a = connect(pg); Connection b = connect(pg); Statement sa = a.createStatement()) {
+        try (Connection a = connect(PG.get()); Connection b = connect(PG.get()); Statement sa = a.createStatement()) {
             sa.execute("CREATE TABLE held (x int)");
             a.setAutoCommit(false);
             sa.execute("INSERT INTO held VALUES (1)");
@@ -178,9 +169,9 @@ class ConcurrencyTest {
 
     @Test
     void aClientThatDisappearsMidTransactionIsRolledBackAndReleasesTheBackend() throws Exception {
-        try (Connection observer = connect(pg); Statement s = observer.createStatement()) {
+        try (Connection observer = connect(PG.get()); Statement s = observer.createStatement()) {
             s.execute("CREATE TABLE abandoned (x int)");
-            try (Socket raw = RawClient.connect(pg)) {
+            try (Socket raw = RawClient.connect(PG.get())) {
                 RawClient.query(raw, "BEGIN");
                 RawClient.query(raw, "INSERT INTO abandoned VALUES (1)");
                 RawClient.query(raw, "LISTEN abandoned_channel");
@@ -195,9 +186,9 @@ class ConcurrencyTest {
 
     @Test
     void aDisconnectedClientsPreparedStatementsAreRemoved() throws Exception {
-        try (Connection observer = connect(pg)) {
+        try (Connection observer = connect(PG.get())) {
             int before = count(observer, "SELECT count(*) FROM pg_prepared_statements");
-            try (Connection c = connect(pg, "prepareThreshold", "1")) {
+            try (Connection c = connect(PG.get(), "prepareThreshold", "1")) {
                 for (int i = 0; i < 3; i++) {
                     try (PreparedStatement ps = c.prepareStatement("SELECT " + i + " + ?::int")) {
                         ps.setInt(1, 1);
@@ -213,7 +204,7 @@ class ConcurrencyTest {
 
     @Test
     void notificationsReachTheConnectionsThatListenAndNoOther() throws Exception {
-        try (Connection listener = connect(pg); Connection bystander = connect(pg); Connection notifier = connect(pg)) {
+        try (Connection listener = connect(PG.get()); Connection bystander = connect(PG.get()); Connection notifier = connect(PG.get())) {
             listener.createStatement().execute("LISTEN jobs");
             notifier.createStatement().execute("NOTIFY jobs, 'first'");
             PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(5000);
@@ -237,7 +228,7 @@ class ConcurrencyTest {
 
     @Test
     void cancelStopsALongStatementAndTheConnectionCarriesOn() throws Exception {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             for (String sql : new String[] {"SELECT pg_sleep(30)", "SELECT count(*) FROM generate_series(1, 10000000000)"}) {
                 AtomicBoolean cancelled = new AtomicBoolean();
                 CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
@@ -273,7 +264,7 @@ class ConcurrencyTest {
 
     @Test
     void aCancelWithTheWrongKeyIsIgnored() throws Exception {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> {
                 try {
                     return s.execute("SELECT pg_sleep(1.5)");
@@ -282,7 +273,7 @@ class ConcurrencyTest {
                 }
             });
             Thread.sleep(300);
-            try (Socket cancel = new Socket(pg.host(), pg.port())) {
+            try (Socket cancel = new Socket(PG.get().host(), PG.get().port())) {
                 DataOutputStream out = new DataOutputStream(cancel.getOutputStream());
                 out.writeInt(16);
                 out.writeInt(80877102);

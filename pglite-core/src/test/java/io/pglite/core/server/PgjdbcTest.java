@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pglite.core.Pglite;
+import io.pglite.core.SharedPglite;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -23,26 +24,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Properties;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyManager;
 
 /** pgjdbc against the server: the features applications use, each checked by its result. */
 class PgjdbcTest {
-    private static Pglite pg;
-
-    @BeforeAll
-    static void start() {
-        pg = Pglite.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final SharedPglite PG = new SharedPglite();
 
     static Connection connect(Pglite instance, String... properties) throws SQLException {
         Properties props = new Properties();
@@ -55,13 +46,13 @@ class PgjdbcTest {
 
     @Test
     void jdbcUrlPointsAtTheBoundLoopbackPort() {
-        assertEquals("jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres", pg.jdbcUrl());
-        assertTrue(pg.port() > 0);
+        assertEquals("jdbc:postgresql://127.0.0.1:" + PG.get().port() + "/postgres", PG.get().jdbcUrl());
+        assertTrue(PG.get().port() > 0);
     }
 
     @Test
     void simpleStatementsRun() throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT 1 + 1, 'text'")) {
                 assertTrue(rs.next());
                 assertEquals(2, rs.getInt(1));
@@ -74,7 +65,7 @@ class PgjdbcTest {
 
     @Test
     void preparedStatementsPastPrepareThresholdUseServerSideStatements() throws SQLException {
-        try (Connection c = connect(pg, "prepareThreshold", "2");
+        try (Connection c = connect(PG.get(), "prepareThreshold", "2");
              PreparedStatement ps = c.prepareStatement("SELECT ?::int * 10 + ?::int")) {
             for (int i = 0; i < 10; i++) {
                 ps.setInt(1, i);
@@ -95,7 +86,7 @@ class PgjdbcTest {
 
     @Test
     void binaryTransferOfParametersAndResults() throws SQLException {
-        try (Connection c = connect(pg, "prepareThreshold", "-1", "binaryTransfer", "true");
+        try (Connection c = connect(PG.get(), "prepareThreshold", "-1", "binaryTransfer", "true");
              PreparedStatement ps = c.prepareStatement("SELECT ?::int8 + 1, ?::float8 * 2, ?::bytea, ?::numeric")) {
             ps.setLong(1, 1L << 40);
             ps.setDouble(2, 1.25);
@@ -113,7 +104,7 @@ class PgjdbcTest {
 
     @Test
     void batchesInsertEveryRow() throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE batch_t (id int PRIMARY KEY, name text)");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO batch_t VALUES (?, ?)")) {
                 for (int i = 0; i < 500; i++) {
@@ -137,7 +128,7 @@ class PgjdbcTest {
 
     @Test
     void copyInAndOutThroughCopyManager() throws Exception {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE copy_t (id int, name text)");
             StringBuilder data = new StringBuilder();
             for (int i = 0; i < 20_000; i++) {
@@ -160,7 +151,7 @@ class PgjdbcTest {
 
     @Test
     void generatedKeysAreReturned() throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE keys_t (id serial PRIMARY KEY, name text)");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO keys_t (name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
                 for (int expected = 1; expected <= 3; expected++) {
@@ -177,7 +168,7 @@ class PgjdbcTest {
 
     @Test
     void transactionsAndSavepoints() throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE tx_t (x int)");
             c.setAutoCommit(false);
             s.execute("INSERT INTO tx_t VALUES (1)");
@@ -206,7 +197,7 @@ class PgjdbcTest {
         OffsetDateTime time = OffsetDateTime.of(2026, 11, 24, 10, 30, 15, 123_456_000, ZoneOffset.ofHours(2));
         byte[] bytes = new byte[1000];
         new java.util.Random(7).nextBytes(bytes);
-        try (Connection c = connect(pg, "prepareThreshold", "1"); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get(), "prepareThreshold", "1"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE types_t (a int[], t text[], j json, jb jsonb, ts timestamptz, b bytea, u uuid)");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO types_t VALUES (?, ?, ?::json, ?::jsonb, ?, ?, ?)")) {
                 for (int i = 0; i < 3; i++) { // past prepareThreshold: binary parameters on the later rounds
@@ -249,7 +240,7 @@ class PgjdbcTest {
 
     @Test
     void errorsLeaveTheConnectionUsable() throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             SQLException syntax = assertThrows(SQLException.class, () -> s.execute("SELEC 1"));
             assertEquals("42601", syntax.getSQLState());
             SQLException missing = assertThrows(SQLException.class, () -> s.execute("SELECT * FROM no_such_table"));
@@ -263,7 +254,7 @@ class PgjdbcTest {
 
     @Test
     void noticesReachTheClient() throws SQLException {
-        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+        try (Connection c = connect(PG.get()); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN RAISE NOTICE 'hello from plpgsql'; END $$");
             assertEquals("hello from plpgsql", s.getWarnings().getMessage());
         }
@@ -271,7 +262,7 @@ class PgjdbcTest {
 
     @Test
     void aMillionRowsStreamToAFetchingClient() throws SQLException {
-        try (Connection c = connect(pg)) {
+        try (Connection c = connect(PG.get())) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(5000);

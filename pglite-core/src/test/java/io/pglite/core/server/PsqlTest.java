@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pglite.core.Pglite;
+import io.pglite.core.SharedPglite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,17 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * catalogue queries, and a script with {@code \copy} both ways.
  */
 class PsqlTest {
-    private static Pglite pg;
-
-    @BeforeAll
-    static void start() {
-        pg = Pglite.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        pg.close();
-    }
+    @RegisterExtension
+    static final SharedPglite PG = new SharedPglite();
 
     /** Runs psql with {@code args}; returns its output, failing on a non-zero exit. */
     static String psql(Pglite instance, Path input, String... args) throws IOException, InterruptedException {
@@ -52,11 +43,11 @@ class PsqlTest {
 
     @Test
     void describesTablesWithBackslashDtAndBackslashD() throws Exception {
-        psql(pg, null, "-c", "CREATE TABLE orders (id serial PRIMARY KEY, item text NOT NULL, qty int DEFAULT 1)",
+        psql(PG.get(), null, "-c", "CREATE TABLE orders (id serial PRIMARY KEY, item text NOT NULL, qty int DEFAULT 1)",
                 "-c", "CREATE INDEX orders_item ON orders (item)");
-        String list = psql(pg, null, "-c", "\\dt");
+        String list = psql(PG.get(), null, "-c", "\\dt");
         assertTrue(list.contains("public | orders | table | postgres"), list);
-        String describe = psql(pg, null, "-c", "\\d orders");
+        String describe = psql(PG.get(), null, "-c", "\\d orders");
         assertTrue(describe.contains("Table \"public.orders\""), describe);
         assertTrue(describe.matches("(?s).*item\\s+\\|\\s+text\\s+\\|\\s+\\|\\s+not null.*"), describe);
         assertTrue(describe.contains("\"orders_pkey\" PRIMARY KEY, btree (id)"), describe);
@@ -80,7 +71,7 @@ class PsqlTest {
                 "\\copy (SELECT * FROM items ORDER BY id) TO '" + exported + "' WITH (FORMAT csv)",
                 "SELECT count(*) AS n, sum(id) AS total FROM items;",
                 ""));
-        String output = psql(pg, script);
+        String output = psql(PG.get(), script);
         assertTrue(output.contains("COPY 1000"), output);
         assertTrue(output.matches("(?s).*\\n\\s*1000 \\|\\s*500500\\n.*"), output);
         List<String> lines = Files.readAllLines(exported);
