@@ -48,6 +48,7 @@ public final class Pglite implements AutoCloseable {
     private final ClusterDirectory directory;
     private final EngineSettings settings;
     private final boolean restartOnFailure;
+    private final Duration connectionWaitTimeout;
     private final long startedAt = System.nanoTime();
     /** Set and replaced (by a restart) only on the engine thread. */
     private Engine engine;
@@ -59,8 +60,9 @@ public final class Pglite implements AutoCloseable {
     private volatile boolean closed;
 
     private Pglite(String name, EngineThread thread, ClusterDirectory directory,
-            EngineSettings settings, boolean restartOnFailure) {
+            EngineSettings settings, boolean restartOnFailure, Duration connectionWaitTimeout) {
         this.name = name;
+        this.connectionWaitTimeout = connectionWaitTimeout;
         this.thread = thread;
         this.directory = directory;
         this.settings = settings;
@@ -92,6 +94,65 @@ public final class Pglite implements AutoCloseable {
     public byte[] exchange(byte[] message) {
         byte[] copy = message.clone();
         return run(() -> server.exchange(engine, copy));
+    }
+
+    /**
+     * Captures the instance's complete state. Waits until no client connection holds the backend
+     * (is inside a transaction), at most the connection wait timeout.
+     *
+     * @throws IllegalStateException if the API itself left a transaction open, or the wait timed out
+     * @throws UnsupportedOperationException for an instance with a data directory on disk (not yet supported)
+     */
+    public Snapshot snapshot() {
+        return new Snapshot(this, runIdle("snapshot", engine::snapshot));
+    }
+
+    /**
+     * Brings the instance back to exactly the state of {@code snapshot}: rows written since are gone,
+     * sequences continue from their values then. Client connections stay open: their prepared
+     * statements are prepared again when next used. Waits, like {@link #snapshot()}, for a client
+     * transaction to end.
+     *
+     * @throws IllegalArgumentException for a snapshot of another instance
+     */
+    public void restore(Snapshot snapshot) {
+        if (snapshot.instance != this) {
+            throw new IllegalArgumentException("a snapshot of " + snapshot.instance.name() + " cannot be restored into " + name
+                    + "; restore it into the instance it was taken of");
+        }
+        runIdle("restore", () -> {
+            engine.restore(snapshot.engine);
+            server.backendRestored(engine);
+            return null;
+        });
+    }
+
+    /** Runs an engine task once no client holds the backend; usage errors pass through, other failures fail the instance. */
+    private <T> T runIdle(String what, java.util.concurrent.Callable<T> task) {
+        Object result = run(() -> {
+            try {
+                return task.call();
+            } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+                return new UsageError(e);
+            }
+        }, connectionWaitTimeout, what);
+        if (result instanceof UsageError error) {
+            RuntimeException e = error.cause;
+            if (e instanceof UnsupportedOperationException) {
+                throw new UnsupportedOperationException(name + ": " + e.getMessage(), e);
+            }
+            if (e instanceof IllegalArgumentException) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result;
+        return value;
+    }
+
+    /** A refusal carried out of the engine thread, so that it does not count as an engine failure. */
+    private record UsageError(RuntimeException cause) {
     }
 
     /** The port the wire-protocol server listens on. */
@@ -152,8 +213,13 @@ public final class Pglite implements AutoCloseable {
     }
 
     private <T> T run(java.util.concurrent.Callable<T> task) {
+        return run(task, null, null);
+    }
+
+    /** With a {@code timeout}, gives up (naming {@code what}) if the engine thread did not take the task by then. */
+    private <T> T run(java.util.concurrent.Callable<T> task, Duration timeout, String what) {
         checkUsable();
-        return thread.call(() -> {
+        java.util.concurrent.Callable<T> guarded = () -> {
             checkUsable(); // another caller's task may have failed the engine while this one waited
             try {
                 return task.call();
@@ -162,7 +228,13 @@ public final class Pglite implements AutoCloseable {
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 throw engineFailed(e);
             }
-        });
+        };
+        if (timeout == null || timeout.isZero()) {
+            return thread.call(guarded);
+        }
+        return thread.call(guarded, timeout, () -> new IllegalStateException(name + ": " + what + " waited "
+                + timeout.toMillis() + " ms for the backend, which a client connection holds in a transaction;"
+                + " end the transaction first (or raise withConnectionWaitTimeout)"));
     }
 
     /**
@@ -440,7 +512,7 @@ public final class Pglite implements AutoCloseable {
                 directory = openDirectory(instanceName);
                 ClusterDirectory cluster = directory;
                 thread = new EngineThread(instanceName + "-engine", engineStackSize);
-                Pglite pglite = new Pglite(instanceName, thread, directory, settings, restartOnFailure);
+                Pglite pglite = new Pglite(instanceName, thread, directory, settings, restartOnFailure, connectionWaitTimeout);
                 // bound first, so that a port in use fails at once; clients queue until the engine runs
                 server = PgServer.start(pglite.new ServedBackend(),
                         new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));

@@ -1,6 +1,5 @@
 package io.pglite.core.engine;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -8,7 +7,9 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.pglite.core.wasm.EmscriptenImports;
 import io.pglite.core.wasm.EmscriptenRuntime;
+import io.pglite.core.wasm.FileSystemImports;
 import io.pglite.core.wasm.ProcessExit;
+import io.pglite.core.wasm.TrackedMemory;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ public final class Engine {
     private final EmscriptenRuntime runtime = new EmscriptenRuntime();
     private final Object cancelLock = new Object();
     private Instance instance;
-    private Memory memory;
+    private TrackedMemory memory;
     private byte[] input = NOTHING;
     private int inputPosition;
     private Wire wire;
@@ -84,7 +85,7 @@ public final class Engine {
 
     private void boot(EngineSettings settings) {
         long t0 = System.nanoTime();
-        memory = new ByteArrayMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
+        memory = new TrackedMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
         var module = EngineModule.module();
         long t1 = System.nanoTime();
         ImportValues imports = EmscriptenImports.forModule(module, runtime, memory,
@@ -261,6 +262,44 @@ public final class Engine {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + 4 + text.length + 1)
                 .put((byte) 'f').putInt(4 + text.length + 1).put(text).put((byte) 0).array();
+    }
+
+    /**
+     * Captures the backend as it is now; it must be idle (between exchanges, outside a transaction).
+     *
+     * @throws UnsupportedOperationException when its data directory is on disk
+     */
+    public EngineSnapshot snapshot() {
+        if (inTransactionBlock()) {
+            throw new IllegalStateException(name + " is inside a transaction; a snapshot is taken between transactions");
+        }
+        FileSystemImports.Snapshot fileState = files.capture(); // first: it may refuse
+        long[] globals = new long[instance.globalCount()];
+        for (int i = 0; i < globals.length; i++) {
+            globals[i] = instance.global(i).getValue();
+        }
+        return new EngineSnapshot(this, memory.capture(), globals, runtime.linker().capture(), fileState);
+    }
+
+    /**
+     * Puts the backend back exactly as {@code snapshot} found it: memory (only what changed since),
+     * globals, linked modules, files and descriptors.
+     *
+     * @throws IllegalArgumentException for a snapshot of another engine
+     */
+    public void restore(EngineSnapshot snapshot) {
+        if (snapshot.owner != this) {
+            throw new IllegalArgumentException("a snapshot of " + snapshot.owner.name + " cannot be restored into " + name);
+        }
+        files.restore(snapshot.files);
+        memory.restore(snapshot.memory);
+        for (int i = 0; i < snapshot.globals.length; i++) {
+            var global = instance.global(i);
+            if (global.getValue() != snapshot.globals[i]) {
+                global.setValue(snapshot.globals[i]);
+            }
+        }
+        runtime.linker().restore(snapshot.linker);
     }
 
     /** Whether the backend is inside an explicit transaction block. */

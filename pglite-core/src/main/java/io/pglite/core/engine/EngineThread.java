@@ -62,6 +62,46 @@ public final class EngineThread implements AutoCloseable {
     }
 
     /**
+     * Like {@link #call(Callable)}, but gives up with {@code giveUp}'s exception when the thread has
+     * not started the task within {@code timeout}; once started, the task runs to its end.
+     */
+    public <T> T call(Callable<T> task, java.time.Duration timeout, java.util.function.Supplier<RuntimeException> giveUp) {
+        if (Thread.currentThread() == thread) {
+            return call(task);
+        }
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.FutureTask<T> future = new java.util.concurrent.FutureTask<>(() -> {
+            if (!started.compareAndSet(false, true)) {
+                return null; // given up on before it started
+            }
+            return task.call();
+        });
+        executor.execute(future);
+        try {
+            try {
+                return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (started.compareAndSet(false, true)) {
+                    throw giveUp.get();
+                }
+                return future.get(); // it started meanwhile: wait for its end
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the engine", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
      * Queues {@code task} behind the work queued before it, without waiting.
      *
      * @throws java.util.concurrent.RejectedExecutionException once the thread is closed

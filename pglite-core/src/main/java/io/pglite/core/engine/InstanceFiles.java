@@ -51,6 +51,15 @@ public final class InstanceFiles {
         return imports.toHostFunctions();
     }
 
+    /** Descriptors and in-memory files now, for an engine snapshot. */
+    FileSystemImports.Snapshot capture() {
+        return imports.capture();
+    }
+
+    void restore(FileSystemImports.Snapshot snapshot) {
+        imports.restore(snapshot);
+    }
+
     /** Closes what the backend left open; host files of a data directory must not leak. */
     void closeDescriptors() {
         if (imports != null) {

@@ -22,6 +22,17 @@ final class DirectoryHandle extends NodeHandle {
     }
 
     @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public void restorePosition(long position) {
+        this.position = position;
+        entries = null; // listed again from the restored directory
+    }
+
+    @Override
     public int read(byte[] into, int offset, int length) throws ErrnoException {
         throw new ErrnoException(Errno.EISDIR, path());
     }

@@ -13,6 +13,16 @@ final class FileHandle extends NodeHandle {
     }
 
     @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public void restorePosition(long position) {
+        this.position = position;
+    }
+
+    @Override
     public int read(byte[] into, int offset, int length) throws ErrnoException {
         checkReadable();
         int n = storage.read(position, into, offset, length);

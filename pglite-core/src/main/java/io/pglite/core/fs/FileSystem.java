@@ -58,6 +58,50 @@ public final class FileSystem {
     }
 
     /**
+     * The state of every in-memory node now: directory entries, file contents (frozen and shared
+     * copy-on-write with the live files), permissions and times, including the nodes of {@code open}
+     * files that are no longer linked. Restored onto the same node objects, so open descriptors stay
+     * valid.
+     *
+     * @throws UnsupportedOperationException when a host directory is mounted (a data directory on disk)
+     */
+    public FileSystemSnapshot snapshot(Iterable<OpenFile> open) {
+        java.util.Map<MemoryNode, Object[]> states = new java.util.IdentityHashMap<>();
+        java.util.ArrayDeque<Node> pending = new java.util.ArrayDeque<>();
+        pending.add(rootVolume.root());
+        for (OpenFile file : open) {
+            if (file.node() != null) {
+                pending.add(file.node());
+            }
+        }
+        Node node;
+        while ((node = pending.poll()) != null) {
+            if (node instanceof HostNode) {
+                throw new UnsupportedOperationException("a snapshot of files on disk (a data directory) is not supported yet");
+            }
+            if (!(node instanceof MemoryNode memoryNode) || states.containsKey(memoryNode)) {
+                continue;
+            }
+            states.put(memoryNode, new Object[] {memoryNode.metadata(), memoryNode.captureContent()});
+            if (memoryNode instanceof MemoryDirectory directory) {
+                directory.children().values().forEach(pending::add);
+            }
+        }
+        return new FileSystemSnapshot(this, states);
+    }
+
+    /** Puts every node captured by {@code snapshot} back as it was; nodes made since are unlinked. */
+    public void restore(FileSystemSnapshot snapshot) {
+        if (snapshot.owner() != this) {
+            throw new IllegalArgumentException("the snapshot belongs to another file system");
+        }
+        snapshot.states().forEach((node, state) -> {
+            node.restoreMetadata((long[]) state[0]);
+            node.restoreContent(state[1]);
+        });
+    }
+
+    /**
      * Mounts {@code volume} at {@code path}, which must be a directory in a memory volume; what was
      * there is hidden (replaced) until something else is mounted there.
      */

@@ -68,6 +68,18 @@ final class MemoryDirectory extends MemoryNode implements Directory {
     }
 
     @Override
+    Object captureContent() {
+        return new TreeMap<>(children);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    void restoreContent(Object content) {
+        children.clear();
+        children.putAll((TreeMap<String, Node>) content);
+    }
+
+    @Override
     public void remove(String name) {
         children.remove(name);
         modified();

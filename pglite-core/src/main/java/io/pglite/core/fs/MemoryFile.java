@@ -70,6 +70,18 @@ final class MemoryFile extends MemoryNode implements RegularFile, FileStorage {
         return content instanceof ChunkedContent chunked ? chunked.freeze() : (SharedContent) content;
     }
 
+    @Override
+    Object captureContent() {
+        SharedContent frozen = freezeContent();
+        content = frozen; // the next write makes a private copy that shares the unchanged chunks
+        return frozen;
+    }
+
+    @Override
+    void restoreContent(Object frozen) {
+        content = (SharedContent) frozen;
+    }
+
     private ChunkedContent writable() {
         if (content instanceof ChunkedContent chunked) {
             return chunked;

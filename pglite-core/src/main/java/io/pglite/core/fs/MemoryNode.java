@@ -63,6 +63,26 @@ abstract class MemoryNode implements Node {
         changeTime = now();
     }
 
+    /** Permission bits and times, for a snapshot. */
+    long[] metadata() {
+        return new long[] {permissions, accessTime, modifyTime, changeTime};
+    }
+
+    void restoreMetadata(long[] metadata) {
+        permissions = (int) metadata[0];
+        accessTime = metadata[1];
+        modifyTime = metadata[2];
+        changeTime = metadata[3];
+    }
+
+    /** What a snapshot keeps of this node besides its metadata; null when nothing else changes. */
+    Object captureContent() {
+        return null;
+    }
+
+    void restoreContent(Object content) {
+    }
+
     /** Records a change of content. */
     final void modified() {
         modifyTime = now();

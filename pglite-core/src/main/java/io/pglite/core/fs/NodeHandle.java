@@ -12,6 +12,11 @@ abstract class NodeHandle extends OpenFile {
     }
 
     @Override
+    final Node node() {
+        return node;
+    }
+
+    @Override
     public final FileType type() {
         return node.type();
     }

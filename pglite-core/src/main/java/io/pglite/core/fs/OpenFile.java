@@ -56,6 +56,20 @@ public abstract class OpenFile {
         return nonBlocking;
     }
 
+    /** The node this open file stands for; null for a pipe end. */
+    Node node() {
+        return null;
+    }
+
+    /** The position, for a snapshot; 0 where there is none. */
+    public long position() {
+        return 0;
+    }
+
+    /** Sets the position back to one a snapshot recorded. */
+    public void restorePosition(long position) {
+    }
+
     /** {@code F_SETFL}: the only status flags that can change after opening. */
     public final void setStatusFlags(boolean append, boolean nonBlocking) {
         this.append = append;

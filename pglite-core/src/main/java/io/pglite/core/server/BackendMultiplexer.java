@@ -407,6 +407,26 @@ final class BackendMultiplexer {
         return output.collected();
     }
 
+    /**
+     * The backend was restored to a snapshot (engine thread, no connection holding it): the
+     * connections' prepared statements are gone from it and are prepared again when next used;
+     * the channels clients listen to are listened to again.
+     */
+    void backendRestored(Engine engine) {
+        for (ClientSession session : sessions.values()) {
+            synchronized (session) {
+                session.statementsLost();
+            }
+        }
+        StringBuilder listen = new StringBuilder();
+        for (String channel : listens.channels()) {
+            listen.append("LISTEN ").append(identifier(channel)).append(';');
+        }
+        if (listen.length() > 0) {
+            internalError(engine, listen.toString());
+        }
+    }
+
     /** The backend broke: every connection's session died with it. */
     void dropAllSessions(String reason) {
         listens.clear();

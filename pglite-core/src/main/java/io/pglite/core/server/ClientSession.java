@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,7 +32,10 @@ final class ClientSession {
     // guarded by this
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private long pendingBytes;
-    private final Set<String> statements = new HashSet<>();
+    /** This connection's named statements in the backend, with the Parse that made each. */
+    private final Map<String, byte[]> statements = new HashMap<>();
+    /** Statements the backend lost in a restore: prepared again, invisibly, when next used. */
+    private final Set<String> lost = new HashSet<>();
     Turn turn;
     boolean closed;
     boolean discardUntilSync;
@@ -40,6 +44,8 @@ final class ClientSession {
     byte transactionStatus = 'I';
     boolean batchOpen;
     boolean copyIn;
+    /** ParseComplete answers to hide: those of Parse messages the server sent again after a restore. */
+    int hiddenParseCompletes;
     BackendOutput output;
     /** LISTEN/UNLISTEN commands sent since the backend was last idle for this connection. */
     final List<ListenRegistry.Intent> listenIntents = new ArrayList<>();
@@ -67,8 +73,9 @@ final class ClientSession {
         }
         String statement = StatementNames.statementName(message);
         if (statement != null) {
+            lost.remove(statement);
             if (message[0] == 'P') {
-                statements.add(statement);
+                statements.put(statement, message);
             } else {
                 statements.remove(statement);
             }
@@ -83,6 +90,9 @@ final class ClientSession {
 
     /** Everything queued, as one array; tracks whether an extended-protocol batch stays open. Caller holds the monitor. */
     byte[] drain() {
+        if (!lost.isEmpty()) {
+            prepareLostStatements();
+        }
         int size = 0;
         for (byte[] message : pending) {
             size += message.length;
@@ -115,6 +125,26 @@ final class ClientSession {
         return all;
     }
 
+    /** The backend was restored: every statement of this connection is gone from it. Caller holds the monitor. */
+    void statementsLost() {
+        lost.addAll(statements.keySet());
+    }
+
+    /** Puts the Parse of a lost statement before the first message that uses it. */
+    private void prepareLostStatements() {
+        ArrayDeque<byte[]> with = new ArrayDeque<>(pending.size() + 4);
+        for (byte[] message : pending) {
+            String used = StatementNames.usedStatement(message);
+            if (used != null && lost.remove(used)) {
+                with.add(statements.get(used));
+                hiddenParseCompletes++;
+            }
+            with.add(message);
+        }
+        pending.clear();
+        pending.addAll(with);
+    }
+
     /** The queued messages, for answering them without the backend. Caller holds the monitor. */
     ArrayDeque<byte[]> takePending() {
         ArrayDeque<byte[]> taken = new ArrayDeque<>(pending);
@@ -126,7 +156,9 @@ final class ClientSession {
 
     /** The named statements this connection has in the backend. Caller holds the monitor. */
     Set<String> statements() {
-        return Set.copyOf(statements);
+        Set<String> present = new HashSet<>(statements.keySet());
+        present.removeAll(lost);
+        return present;
     }
 
     @Override

@@ -92,6 +92,11 @@ final class ListenRegistry {
         return channels;
     }
 
+    /** Every channel somebody listens to. */
+    Set<String> channels() {
+        return new HashSet<>(listeners.keySet());
+    }
+
     Set<ClientSession> listeners(String channel) {
         return listeners.getOrDefault(channel, Set.of());
     }

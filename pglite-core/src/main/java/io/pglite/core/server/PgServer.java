@@ -106,6 +106,11 @@ public final class PgServer implements AutoCloseable {
         multiplexer.dropAllSessions(reason);
     }
 
+    /** The backend was restored to a snapshot (engine thread): clients' statements are prepared again on use. */
+    public void backendRestored(Engine engine) {
+        multiplexer.backendRestored(engine);
+    }
+
     /** The number of client connections that completed their startup and are open. */
     public int connections() {
         return multiplexer.openConnections().size();

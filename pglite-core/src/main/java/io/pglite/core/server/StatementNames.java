@@ -96,6 +96,20 @@ final class StatementNames {
         return end == start ? null : new String(rewritten, start, end - start, StandardCharsets.UTF_8);
     }
 
+    /** The named statement a Bind or a Describe of a statement uses (prefixed); null otherwise. */
+    static String usedStatement(byte[] rewritten) {
+        int start;
+        if (rewritten[0] == 'B') {
+            start = terminator(rewritten, 5) + 1; // after the portal name
+        } else if (rewritten[0] == 'D' && rewritten[5] == 'S') {
+            start = 6;
+        } else {
+            return null;
+        }
+        int end = terminator(rewritten, start);
+        return end == start ? null : new String(rewritten, start, end - start, StandardCharsets.UTF_8);
+    }
+
     private static int terminator(byte[] message, int from) {
         for (int i = from; i < message.length; i++) {
             if (message[i] == 0) {

@@ -40,7 +40,7 @@ import java.util.function.Function;
  *
  * <p>Provides {@code env._dlopen_js} and {@code env._dlsym_js}.
  */
-final class DynamicLinkImports {
+public final class DynamicLinkImports {
     private static final System.Logger LOG = System.getLogger(DynamicLinkImports.class.getName());
 
     private final EmscriptenRuntime runtime;
@@ -51,6 +51,8 @@ final class DynamicLinkImports {
     /** Exports of modules loaded so far, visible to later ones (RTLD_GLOBAL). */
     private final Map<String, ExportFunction> globalFunctions = new HashMap<>();
     private Map<Instance, Map<Integer, Integer>> slots;
+    /** The next free table slot; -1 until the first link (the table's size then). */
+    private int tableTop = -1;
 
     /**
      * @param files reads a file of the instance's file system, {@code null} when it does not exist
@@ -153,10 +155,7 @@ final class DynamicLinkImports {
             memoryBase = (raw + alignment - 1) & -alignment;
         }
         TableInstance table = runtime.table();
-        int tableBase = table.size();
-        if (dylink.tableSize() > 0) {
-            table.grow(dylink.tableSize(), Value.REF_NULL_VALUE, runtime.main());
-        }
+        int tableBase = claimSlots(dylink.tableSize());
 
         Map<String, GlobalInstance> pendingMem = new HashMap<>();
         Map<String, GlobalInstance> pendingFunc = new HashMap<>();
@@ -339,9 +338,100 @@ final class DynamicLinkImports {
 
     private int addToTable(Instance owner, int function) {
         slotOf(owner, function); // builds the index before the table grows
-        int slot = runtime.table().grow(1, function, owner);
+        int slot = claimSlots(1);
+        runtime.table().setRef(slot, function, owner);
         slots.computeIfAbsent(owner, o -> new HashMap<>()).put(function, slot);
         return slot;
+    }
+
+    /**
+     * The first of {@code count} free table slots at the top, growing the table only when the
+     * slots freed by a restore do not suffice (a table cannot shrink).
+     */
+    private int claimSlots(int count) {
+        TableInstance table = runtime.table();
+        if (tableTop < 0) {
+            tableTop = table.size();
+        }
+        int first = tableTop;
+        if (first + count > table.size()) {
+            table.grow(first + count - table.size(), Value.REF_NULL_VALUE, runtime.main());
+        }
+        tableTop = first + count;
+        return first;
+    }
+
+    /** The linker's state now: modules loaded, symbols known, table in use. */
+    public State capture() {
+        TableInstance table = runtime.table();
+        int size = tableTop < 0 ? table.size() : tableTop;
+        int[] refs = new int[size];
+        Instance[] owners = new Instance[size];
+        for (int i = 0; i < size; i++) {
+            refs[i] = table.ref(i);
+            owners[i] = table.instance(i);
+        }
+        Map<Instance, Map<Integer, Integer>> slotsCopy = null;
+        if (slots != null) {
+            slotsCopy = new IdentityHashMap<>();
+            for (var entry : slots.entrySet()) {
+                slotsCopy.put(entry.getKey(), new HashMap<>(entry.getValue()));
+            }
+        }
+        return new State(new HashMap<>(byPath), new HashMap<>(byHandle), new HashMap<>(globalFunctions),
+                knownTypes, slotsCopy, refs, owners);
+    }
+
+    /**
+     * Puts the linker back as captured, with the memory restored alongside: modules linked since
+     * are forgotten (their memory is gone) and their table slots freed for the next link.
+     */
+    public void restore(State state) {
+        byPath.clear();
+        byPath.putAll(state.byPath);
+        byHandle.clear();
+        byHandle.putAll(state.byHandle);
+        globalFunctions.clear();
+        globalFunctions.putAll(state.globalFunctions);
+        knownTypes = state.knownTypes;
+        slots = null;
+        if (state.slots != null) {
+            slots = new IdentityHashMap<>();
+            for (var entry : state.slots.entrySet()) {
+                slots.put(entry.getKey(), new HashMap<>(entry.getValue()));
+            }
+        }
+        TableInstance table = runtime.table();
+        for (int i = 0; i < table.size(); i++) {
+            int ref = i < state.refs.length ? state.refs[i] : Value.REF_NULL_VALUE;
+            Instance owner = i < state.refs.length ? state.owners[i] : null;
+            if (table.ref(i) != ref || table.instance(i) != owner) {
+                table.setRef(i, ref, owner);
+            }
+        }
+        tableTop = state.refs.length;
+    }
+
+    /** A captured linker state. */
+    public static final class State {
+        private final Map<String, SideModule> byPath;
+        private final Map<Integer, SideModule> byHandle;
+        private final Map<String, ExportFunction> globalFunctions;
+        private final List<FunctionType> knownTypes;
+        private final Map<Instance, Map<Integer, Integer>> slots;
+        private final int[] refs;
+        private final Instance[] owners;
+
+        State(Map<String, SideModule> byPath, Map<Integer, SideModule> byHandle, Map<String, ExportFunction> globalFunctions,
+                List<FunctionType> knownTypes, Map<Instance, Map<Integer, Integer>> slots, int[] refs, Instance[] owners) {
+            this.byPath = byPath;
+            this.byHandle = byHandle;
+            this.globalFunctions = globalFunctions;
+            this.knownTypes = knownTypes;
+            this.slots = slots;
+            this.refs = refs;
+            this.owners = owners;
+        }
     }
 
     private static GlobalInstance constant(int value) {

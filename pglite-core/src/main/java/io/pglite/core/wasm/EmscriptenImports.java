@@ -62,7 +62,9 @@ public final class EmscriptenImports {
             }
         }
         Map<String, HostFunction> forSideModules = new HashMap<>(available);
-        for (HostFunction f : new DynamicLinkImports(runtime, files, forSideModules).toHostFunctions()) {
+        DynamicLinkImports linker = new DynamicLinkImports(runtime, files, forSideModules);
+        runtime.linker(linker);
+        for (HostFunction f : linker.toHostFunctions()) {
             available.put(f.name(), f);
         }
 

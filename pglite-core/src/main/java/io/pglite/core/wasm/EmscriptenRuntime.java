@@ -22,6 +22,7 @@ public final class EmscriptenRuntime {
     private ExportFunction memalign;
     private ExportFunction tempRetGet;
     private ExportFunction tempRetSet;
+    private DynamicLinkImports linker;
     /** Set from any thread to end a sleep in progress; see {@link #interruptSleep()}. */
     private volatile boolean sleepInterrupted;
 
@@ -55,6 +56,15 @@ public final class EmscriptenRuntime {
             return true;
         }
         return false;
+    }
+
+    void linker(DynamicLinkImports linker) {
+        this.linker = linker;
+    }
+
+    /** The side-module linker of this instance, whose state a snapshot captures. */
+    public DynamicLinkImports linker() {
+        return linker;
     }
 
     /** The main module's instance. */

@@ -83,6 +83,41 @@ final class FileDescriptors {
         }
     }
 
+    /** The table now, with each open file's position, for {@link #restore}. */
+    State capture() {
+        Map<OpenFile, Long> positions = new IdentityHashMap<>();
+        references.keySet().forEach(file -> positions.put(file, file.position()));
+        return new State(files.clone(), (BitSet) closeOnExec.clone(), new IdentityHashMap<>(references), positions);
+    }
+
+    /** Puts the table back as captured; files opened since and not in it are closed. */
+    void restore(State state) {
+        for (OpenFile file : references.keySet()) {
+            if (!state.references.containsKey(file)) {
+                try {
+                    file.close();
+                } catch (ErrnoException e) {
+                    // a file opened after the snapshot; nothing refers to it any more
+                }
+            }
+        }
+        files = state.files.clone();
+        closeOnExec.clear();
+        closeOnExec.or(state.closeOnExec);
+        references.clear();
+        references.putAll(state.references);
+        state.positions.forEach(OpenFile::restorePosition);
+    }
+
+    /** The open files, for a file-system snapshot (unlinked files included). */
+    Iterable<OpenFile> openFiles() {
+        return references.keySet();
+    }
+
+    /** A captured table. */
+    record State(OpenFile[] files, BitSet closeOnExec, Map<OpenFile, Integer> references, Map<OpenFile, Long> positions) {
+    }
+
     boolean closeOnExec(int fd) throws ErrnoException {
         get(fd);
         return closeOnExec.get(fd);

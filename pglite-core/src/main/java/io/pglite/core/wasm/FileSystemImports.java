@@ -48,6 +48,7 @@ public final class FileSystemImports {
     final PathSyscalls paths;
     final DescriptorSyscalls descriptors;
     private final FileDescriptors table;
+    private final FileSystem fs;
 
     /**
      * @param fs the instance's file system, e.g. from {@link FileSystem#forPglite}
@@ -62,6 +63,7 @@ public final class FileSystemImports {
                 fs.openDevice("/dev/stdout", new ConsoleDevice(stdout), EnumSet.of(OpenFlag.WRITE)),
                 fs.openDevice("/dev/stderr", new ConsoleDevice(stderr), EnumSet.of(OpenFlag.WRITE)));
         this.table = table;
+        this.fs = fs;
         this.paths = new PathSyscalls(fs, table);
         this.descriptors = new DescriptorSyscalls(table, allocator);
     }
@@ -69,6 +71,32 @@ public final class FileSystemImports {
     /** Closes every descriptor the program left open (host files included); for when it has ended. */
     public void closeAll() {
         table.closeAll();
+    }
+
+    /**
+     * The descriptor table and the in-memory files now, to be put back in place by {@link #restore}.
+     *
+     * @throws UnsupportedOperationException when files on disk are mounted
+     */
+    public Snapshot capture() {
+        return new Snapshot(table.capture(), fs.snapshot(table.openFiles()));
+    }
+
+    /** Puts files and descriptors back as {@code snapshot} recorded them. */
+    public void restore(Snapshot snapshot) {
+        fs.restore(snapshot.files);
+        table.restore(snapshot.descriptors);
+    }
+
+    /** Descriptors and files captured together: one is meaningless without the other. */
+    public static final class Snapshot {
+        private final FileDescriptors.State descriptors;
+        private final io.pglite.core.fs.FileSystemSnapshot files;
+
+        Snapshot(FileDescriptors.State descriptors, io.pglite.core.fs.FileSystemSnapshot files) {
+            this.descriptors = descriptors;
+            this.files = files;
+        }
     }
 
     /** One host function per import, typed exactly as {@code pglite.wasm} imports it. */

@@ -1,0 +1,281 @@
+package io.pglite.core.wasm;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.util.Arrays;
+
+/**
+ * The wasm linear memory of an engine, remembering which {@value #CHUNK_SIZE}-byte chunks were
+ * written since the last {@link #capture} or {@link #restore}. A capture then copies only those
+ * chunks (sharing the rest with the previous image) and a restore writes back only those: the cost
+ * of a snapshot and of a reset follows what the backend touched, not the size of its memory.
+ *
+ * <p>Every store of the compiled code comes through here (Chicory calls the {@link Memory}
+ * interface), at the price of one array store per write. Engine thread only.
+ */
+public final class TrackedMemory implements Memory {
+    static final int CHUNK_SHIFT = 12;
+    static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+    private static final int CHUNKS_PER_PAGE = 65536 / CHUNK_SIZE;
+
+    private final ByteArrayMemory memory;
+    private final byte[] dirty;
+    /** The image the clean chunks equal; null before the first capture or restore. */
+    private MemoryImage base;
+
+    public TrackedMemory(MemoryLimits limits) {
+        this.memory = new ByteArrayMemory(limits);
+        this.dirty = new byte[limits.maximumPages() * CHUNKS_PER_PAGE + 1];
+    }
+
+    private void touch(int address) {
+        dirty[address >>> CHUNK_SHIFT] = 1;
+    }
+
+    private void touch(int address, int length) {
+        if (length <= 0) {
+            return;
+        }
+        Arrays.fill(dirty, address >>> CHUNK_SHIFT, ((address + length - 1) >>> CHUNK_SHIFT) + 1, (byte) 1);
+    }
+
+    /**
+     * An immutable image of the memory now. Chunks not written since the last capture or restore
+     * are shared with that image; all-zero chunks take no space.
+     */
+    public MemoryImage capture() {
+        int chunkCount = memory.pages() * CHUNKS_PER_PAGE;
+        byte[][] chunks = new byte[chunkCount][];
+        for (int i = 0; i < chunkCount; i++) {
+            if (base != null && dirty[i] == 0 && i < base.chunkCount()) {
+                chunks[i] = base.chunk(i);
+            } else {
+                chunks[i] = copyUnlessZero(i);
+            }
+        }
+        Arrays.fill(dirty, (byte) 0);
+        base = new MemoryImage(memory.pages(), chunks);
+        return base;
+    }
+
+    /**
+     * Makes the memory equal {@code image}: only the chunks written since {@code image} was
+     * captured or last restored, when it is this memory's base; every chunk otherwise. The memory
+     * grows to the image's size if smaller; if larger, the pages beyond are zeroed.
+     */
+    public void restore(MemoryImage image) {
+        if (memory.pages() < image.pages()) {
+            memory.grow(image.pages() - memory.pages());
+        }
+        int chunkCount = memory.pages() * CHUNKS_PER_PAGE;
+        boolean incremental = image == base;
+        for (int i = 0; i < chunkCount; i++) {
+            if (!incremental || dirty[i] != 0) {
+                byte[] chunk = i < image.chunkCount() ? image.chunk(i) : null;
+                if (chunk != null) {
+                    memory.write(i << CHUNK_SHIFT, chunk, 0, CHUNK_SIZE);
+                } else {
+                    memory.fill((byte) 0, i << CHUNK_SHIFT, (i << CHUNK_SHIFT) + CHUNK_SIZE);
+                }
+            }
+        }
+        Arrays.fill(dirty, (byte) 0);
+        base = image;
+    }
+
+    /** How many chunks were written since the last capture or restore. */
+    public int dirtyChunks() {
+        int count = 0;
+        for (byte d : dirty) {
+            count += d;
+        }
+        return count;
+    }
+
+    private byte[] copyUnlessZero(int chunk) {
+        byte[] bytes = memory.readBytes(chunk << CHUNK_SHIFT, CHUNK_SIZE);
+        return Arrays.equals(bytes, MemoryImage.ZERO) ? null : bytes;
+    }
+
+    // Chicory's Memory, with every write marking its chunks
+
+    @Override
+    public int pages() {
+        return memory.pages();
+    }
+
+    @Override
+    public int grow(int size) {
+        return memory.grow(size); // new pages are zero, and zero in any image that lacks them
+    }
+
+    @Override
+    public int initialPages() {
+        return memory.initialPages();
+    }
+
+    @Override
+    public int maximumPages() {
+        return memory.maximumPages();
+    }
+
+    @Override
+    public boolean shared() {
+        return memory.shared();
+    }
+
+    @Override
+    public Object lock(int address) {
+        return memory.lock(address);
+    }
+
+    @Override
+    public int waitOn(int address, int expected, long timeout) {
+        return memory.waitOn(address, expected, timeout);
+    }
+
+    @Override
+    public int waitOn(int address, long expected, long timeout) {
+        return memory.waitOn(address, expected, timeout);
+    }
+
+    @Override
+    public int notify(int address, int maxThreads) {
+        return memory.notify(address, maxThreads);
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] dataSegments) {
+        memory.initialize(instance, dataSegments);
+        touch(0, memory.pages() * 65536);
+    }
+
+    @Override
+    public void initPassiveSegment(int segmentId, int destination, int offset, int size) {
+        memory.initPassiveSegment(segmentId, destination, offset, size);
+        touch(destination, size);
+    }
+
+    @Override
+    public void write(int address, byte[] data, int offset, int size) {
+        memory.write(address, data, offset, size);
+        touch(address, size);
+    }
+
+    @Override
+    public byte read(int address) {
+        return memory.read(address);
+    }
+
+    @Override
+    public byte[] readBytes(int address, int length) {
+        return memory.readBytes(address, length);
+    }
+
+    @Override
+    public void writeI32(int address, int data) {
+        memory.writeI32(address, data);
+        touch(address);
+        touch(address + 3);
+    }
+
+    @Override
+    public int readInt(int address) {
+        return memory.readInt(address);
+    }
+
+    @Override
+    public void writeLong(int address, long data) {
+        memory.writeLong(address, data);
+        touch(address);
+        touch(address + 7);
+    }
+
+    @Override
+    public long readLong(int address) {
+        return memory.readLong(address);
+    }
+
+    @Override
+    public void writeShort(int address, short data) {
+        memory.writeShort(address, data);
+        touch(address);
+        touch(address + 1);
+    }
+
+    @Override
+    public short readShort(int address) {
+        return memory.readShort(address);
+    }
+
+    @Override
+    public long readU16(int address) {
+        return memory.readU16(address);
+    }
+
+    @Override
+    public void writeByte(int address, byte data) {
+        memory.writeByte(address, data);
+        touch(address);
+    }
+
+    @Override
+    public void writeF32(int address, float data) {
+        memory.writeF32(address, data);
+        touch(address);
+        touch(address + 3);
+    }
+
+    @Override
+    public long readF32(int address) {
+        return memory.readF32(address);
+    }
+
+    @Override
+    public float readFloat(int address) {
+        return memory.readFloat(address);
+    }
+
+    @Override
+    public void writeF64(int address, double data) {
+        memory.writeF64(address, data);
+        touch(address);
+        touch(address + 7);
+    }
+
+    @Override
+    public double readDouble(int address) {
+        return memory.readDouble(address);
+    }
+
+    @Override
+    public long readF64(int address) {
+        return memory.readF64(address);
+    }
+
+    @Override
+    public void zero() {
+        memory.zero();
+        touch(0, memory.pages() * 65536);
+    }
+
+    @Override
+    public void fill(byte value, int fromIndex, int toIndex) {
+        memory.fill(value, fromIndex, toIndex);
+        touch(fromIndex, toIndex - fromIndex);
+    }
+
+    @Override
+    public void copy(int destination, int source, int size) {
+        memory.copy(destination, source, size);
+        touch(destination, size);
+    }
+
+    @Override
+    public void drop(int segment) {
+        memory.drop(segment);
+    }
+}

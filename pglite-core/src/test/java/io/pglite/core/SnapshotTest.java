@@ -1,0 +1,209 @@
+package io.pglite.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+
+/** Snapshots restored in place: data, sequences, loaded modules, clients across a restore. */
+class SnapshotTest {
+
+    @Test
+    void restoreDiscardsWhatWasWrittenAfterTheSnapshotAndSequencesContinueFromIt() {
+        try (Pglite pg = Pglite.start()) {
+            pg.query("CREATE TABLE items (id serial PRIMARY KEY, name text)");
+            pg.query("INSERT INTO items (name) VALUES ('a'), ('b'), ('c')");
+            Snapshot snapshot = pg.snapshot();
+            pg.query("INSERT INTO items (name) VALUES ('d')");
+            pg.query("DELETE FROM items WHERE name = 'a'");
+            pg.query("CREATE TABLE later (x int)");
+            pg.query("SELECT nextval('items_id_seq')");
+            pg.restore(snapshot);
+            assertEquals("a,b,c", pg.query("SELECT string_agg(name, ',' ORDER BY id) FROM items").singleValue());
+            assertEquals("0", pg.query("SELECT count(*) FROM pg_class WHERE relname = 'later'").singleValue());
+            assertEquals("4", pg.query("SELECT nextval('items_id_seq')").singleValue());
+            pg.query("INSERT INTO items (name) VALUES ('e')");
+            pg.restore(snapshot); // the same snapshot again
+            assertEquals("3", pg.query("SELECT count(*) FROM items").singleValue());
+        }
+    }
+
+    @Test
+    void aSnapshotCanBeRestoredAfterAnotherOne() {
+        try (Pglite pg = Pglite.start()) {
+            pg.query("CREATE TABLE t (x int)");
+            Snapshot empty = pg.snapshot();
+            pg.query("INSERT INTO t VALUES (1)");
+            Snapshot one = pg.snapshot();
+            pg.query("INSERT INTO t VALUES (2)");
+            pg.restore(empty);
+            assertEquals("0", pg.query("SELECT count(*) FROM t").singleValue());
+            pg.restore(one);
+            assertEquals("1", pg.query("SELECT count(*) FROM t").singleValue());
+            pg.restore(empty);
+            assertEquals("0", pg.query("SELECT count(*) FROM t").singleValue());
+        }
+    }
+
+    @Test
+    void sideModulesLoadedBeforeOrAfterTheSnapshotWorkAfterARestore() {
+        try (Pglite pg = Pglite.start()) {
+            Snapshot beforePlpgsql = pg.snapshot();
+            pg.query("CREATE FUNCTION twice(x int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 2 * x; END $$");
+            assertEquals("42", pg.query("SELECT twice(21)").singleValue());
+            Snapshot withPlpgsql = pg.snapshot();
+            for (int i = 0; i < 3; i++) {
+                pg.restore(beforePlpgsql);
+                assertThrows(PgliteSqlException.class, () -> pg.query("SELECT twice(1)"));
+                pg.query("DO $$ BEGIN PERFORM 1; END $$"); // plpgsql is linked again
+                pg.restore(withPlpgsql);
+                assertEquals("8", pg.query("SELECT twice(4)").singleValue());
+            }
+        }
+    }
+
+    @Test
+    void aThousandRestoresDoNotGrowTheHeap() throws Exception {
+        try (Pglite pg = Pglite.start()) {
+            pg.query("CREATE TABLE t (id serial, payload text)");
+            Snapshot snapshot = pg.snapshot();
+            long baseline = 0;
+            for (int i = 0; i < 1000; i++) {
+                pg.query("INSERT INTO t (payload) SELECT repeat('x', 100) FROM generate_series(1, 10)");
+                pg.restore(snapshot);
+                if (i == 100) {
+                    baseline = usedHeap();
+                }
+            }
+            assertEquals("0", pg.query("SELECT count(*) FROM t").singleValue());
+            long growth = usedHeap() - baseline;
+            assertTrue(growth < 32L << 20, "heap grew by " + (growth >> 10) + " KiB over 900 restores");
+        }
+    }
+
+    @Test
+    void aPooledDataSourceKeepsWorkingAcrossTwoHundredRestoresWithPreparedStatements() throws Exception {
+        try (Pglite pg = Pglite.start()) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(pg.jdbcUrl() + "?prepareThreshold=1");
+            config.setUsername("postgres");
+            config.setMaximumPoolSize(4);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                try (Connection c = pool.getConnection()) {
+                    c.createStatement().execute("CREATE TABLE orders (id serial PRIMARY KEY, item text)");
+                }
+                Snapshot empty = pg.snapshot();
+                for (int i = 0; i < 200; i++) {
+                    try (Connection c = pool.getConnection();
+                         PreparedStatement insert = c.prepareStatement("INSERT INTO orders (item) VALUES (?) RETURNING id");
+                         PreparedStatement count = c.prepareStatement("SELECT count(*) FROM orders WHERE item <> ?")) {
+                        insert.setString(1, "item " + i);
+                        try (ResultSet rs = insert.executeQuery()) {
+                            assertTrue(rs.next());
+                            assertEquals(1, rs.getInt(1), "the sequence starts again after every restore");
+                        }
+                        count.setString(1, "");
+                        try (ResultSet rs = count.executeQuery()) {
+                            assertTrue(rs.next());
+                            assertEquals(1, rs.getInt(1));
+                        }
+                    }
+                    pg.restore(empty);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRestoreWaitsForAClientTransactionToEnd() throws Exception {
+        try (Pglite pg = Pglite.start(); Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
+            c.createStatement().execute("CREATE TABLE t (x int)");
+            Snapshot snapshot = pg.snapshot();
+            c.setAutoCommit(false);
+            c.createStatement().execute("INSERT INTO t VALUES (1)");
+            CompletableFuture<Void> restore = CompletableFuture.runAsync(() -> pg.restore(snapshot));
+            Thread.sleep(300);
+            assertFalse(restore.isDone(), "the restore waits while the transaction is open");
+            c.commit();
+            restore.get(10, TimeUnit.SECONDS);
+            c.setAutoCommit(true);
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1), "the committed row is gone: the restore ran after the commit");
+            }
+        }
+    }
+
+    @Test
+    void aRestoreThatWaitsTooLongFailsClearlyAndChangesNothing() throws Exception {
+        try (Pglite pg = Pglite.builder().withConnectionWaitTimeout(Duration.ofMillis(300)).start();
+             Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
+            c.createStatement().execute("CREATE TABLE t (x int)");
+            Snapshot snapshot = pg.snapshot();
+            c.setAutoCommit(false);
+            c.createStatement().execute("INSERT INTO t VALUES (1)");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pg.restore(snapshot));
+            assertTrue(e.getMessage().contains("restore waited 300 ms for the backend"), e.getMessage());
+            c.commit();
+            assertEquals("1", pg.query("SELECT count(*) FROM t").singleValue());
+        }
+    }
+
+    @Test
+    void notificationsStillReachTheirListenerAfterARestore() throws Exception {
+        try (Pglite pg = Pglite.start();
+             Connection listener = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "");
+             Connection sender = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
+            Snapshot snapshot = pg.snapshot();
+            listener.createStatement().execute("LISTEN events");
+            pg.restore(snapshot);
+            sender.createStatement().execute("NOTIFY events, 'after restore'");
+            var received = listener.unwrap(PGConnection.class).getNotifications(5000);
+            assertEquals(1, received.length);
+            assertEquals("after restore", received[0].getParameter());
+        }
+    }
+
+    @Test
+    void misuseIsRefusedWithAClearMessage(@TempDir Path dir) throws SQLException {
+        try (Pglite a = Pglite.start(); Pglite b = Pglite.start()) {
+            Snapshot ofA = a.snapshot();
+            IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> b.restore(ofA));
+            assertTrue(other.getMessage().contains("a snapshot of " + a.name() + " cannot be restored into " + b.name()), other.getMessage());
+            a.query("BEGIN");
+            IllegalStateException open = assertThrows(IllegalStateException.class, a::snapshot);
+            assertTrue(open.getMessage().contains("inside a transaction"), open.getMessage());
+            a.query("ROLLBACK");
+            assertFalse(a.isFailed());
+        }
+        try (Pglite onDisk = Pglite.builder().withDataDirectory(DataDirectory.at(dir.resolve("db"))).start()) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, onDisk::snapshot);
+            assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
+            assertEquals("1", onDisk.query("SELECT 1").singleValue());
+        }
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}

@@ -1,0 +1,72 @@
+package io.pglite.core.wasm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TrackedMemoryTest {
+    private final TrackedMemory memory = new TrackedMemory(new MemoryLimits(2, 16));
+
+    @Test
+    void everyKindOfWriteMarksItsChunks() {
+        memory.capture();
+        memory.writeByte(10, (byte) 1);
+        memory.writeI32(TrackedMemory.CHUNK_SIZE - 2, 7); // straddles chunks 0 and 1
+        memory.writeLong(5 * TrackedMemory.CHUNK_SIZE, 1L);
+        memory.fill((byte) 3, 8 * TrackedMemory.CHUNK_SIZE, 10 * TrackedMemory.CHUNK_SIZE);
+        memory.copy(12 * TrackedMemory.CHUNK_SIZE + 1, 0, 10);
+        memory.write(20 * TrackedMemory.CHUNK_SIZE, new byte[3], 0, 3);
+        assertEquals(7, memory.dirtyChunks()); // chunks 0, 1, 5, 8, 9, 12, 20
+    }
+
+    @Test
+    void captureKeepsNonZeroChunksOnlyAndSharesUnchangedOnes() {
+        memory.writeI32(100, 42);
+        MemoryImage first = memory.capture();
+        assertEquals(2, first.pages());
+        assertTrue(first.chunk(0) != null);
+        assertNull(first.chunk(1), "an all-zero chunk takes no space");
+        memory.writeI32(3 * TrackedMemory.CHUNK_SIZE, 9);
+        MemoryImage second = memory.capture();
+        assertSame(first.chunk(0), second.chunk(0), "unchanged chunks are shared between images");
+        assertEquals(9, java.nio.ByteBuffer.wrap(second.chunk(3)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0));
+    }
+
+    @Test
+    void restoreBringsBackExactlyTheImageAfterRandomWritesAndGrowth() {
+        Random random = new Random(1);
+        for (int i = 0; i < 1000; i++) {
+            memory.writeI32(random.nextInt(2 * 65536 - 4), random.nextInt());
+        }
+        byte[] expected = memory.readBytes(0, 2 * 65536);
+        MemoryImage image = memory.capture();
+        for (int round = 0; round < 3; round++) {
+            memory.grow(1);
+            for (int i = 0; i < 500; i++) {
+                memory.writeLong(random.nextInt(memory.pages() * 65536 - 8), random.nextLong());
+            }
+            memory.restore(image);
+            assertArrayEquals(expected, memory.readBytes(0, 2 * 65536));
+            byte[] beyond = memory.readBytes(2 * 65536, (memory.pages() - 2) * 65536);
+            assertArrayEquals(new byte[beyond.length], beyond, "pages grown after the image are zero again");
+            assertEquals(0, memory.dirtyChunks());
+        }
+    }
+
+    @Test
+    void restoringAnImageOfAnotherMemoryRewritesEverything() {
+        memory.writeI32(0, 1);
+        memory.writeI32(65536, 2);
+        MemoryImage image = memory.capture();
+        TrackedMemory other = new TrackedMemory(new MemoryLimits(2, 16));
+        other.writeI32(4096, 5); // not in the image: must vanish
+        other.restore(image);
+        assertArrayEquals(memory.readBytes(0, 2 * 65536), other.readBytes(0, 2 * 65536));
+    }
+}
