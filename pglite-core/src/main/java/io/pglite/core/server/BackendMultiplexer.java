@@ -149,7 +149,7 @@ final class BackendMultiplexer {
                     errorSent = true;
                 }
                 if (pendingMessage[0] == 'Q' || pendingMessage[0] == 'S' || pendingMessage[0] == 'F') {
-                    out.writeBytes(BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
+                    append(out, BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
                     errorSent = false;
                 }
             }
@@ -249,8 +249,8 @@ final class BackendMultiplexer {
         }
         session.output = BackendOutput.toClient(this, session);
         ByteBuf out = BackendMessages.parameterStatus(session.channel.alloc(), reported);
-        out.writeBytes(BackendMessages.backendKeyData(session.channel.alloc(), session.processId, session.secret));
-        out.writeBytes(BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
+        append(out, BackendMessages.backendKeyData(session.channel.alloc(), session.processId, session.secret));
+        append(out, BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
         session.channel.writeAndFlush(out);
         LOG.log(Level.DEBUG, "{0}: {1} started for user {2}", backend.name(), session, session.user);
         return true;
@@ -401,6 +401,15 @@ final class BackendMultiplexer {
             fail(session, ServerError.fatal("57P01", reason, "Reconnect if the instance was restarted."));
         }
         sessions.clear();
+    }
+
+    /** Copies {@code message} to the end of {@code out} and releases it. */
+    private static void append(ByteBuf out, ByteBuf message) {
+        try {
+            out.writeBytes(message);
+        } finally {
+            message.release();
+        }
     }
 
     private static void fail(ClientSession session, ServerError error) {

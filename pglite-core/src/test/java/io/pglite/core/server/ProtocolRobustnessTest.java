@@ -1,0 +1,457 @@
+package io.pglite.core.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.netty.util.ResourceLeakDetector;
+import io.pglite.core.Pglite;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input over real sockets: whatever one client sends, that client alone gets an ErrorResponse
+ * (where the protocol allows one) and is disconnected; the backend, the instance and every other
+ * connection carry on.
+ */
+class ProtocolRobustnessTest {
+    private static final int PROTOCOL_3 = 196608;
+    private static final byte[] SYNC = {'S', 0, 0, 0, 4};
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final Handler LEAK_RECORDER = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getMessage() != null && record.getMessage().contains("LEAK")) {
+                LEAKS.add(record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private static ResourceLeakDetector.Level leakLevel;
+    private static Pglite pg;
+    /** A connection opened before each test's bad input; it must keep working. */
+    private Connection before;
+
+    @BeforeAll
+    static void startInstance() throws SQLException {
+        leakLevel = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+        Logger.getLogger(ResourceLeakDetector.class.getName()).addHandler(LEAK_RECORDER);
+        pg = Pglite.builder().withConnectionWaitTimeout(Duration.ofSeconds(10)).start();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE robust_tx (id int)");
+            s.execute("CREATE TABLE fuzz_target (id int, note text)");
+        }
+    }
+
+    @AfterAll
+    static void closeInstance() throws InterruptedException {
+        pg.close();
+        collectLeaks();
+        Logger.getLogger(ResourceLeakDetector.class.getName()).removeHandler(LEAK_RECORDER);
+        ResourceLeakDetector.setLevel(leakLevel);
+        assertEquals(List.of(), LEAKS, "Netty buffers leaked");
+    }
+
+    @BeforeEach
+    void openConnectionBefore() throws SQLException {
+        before = connect();
+        assertEquals(1, scalar(before, "SELECT 1"));
+    }
+
+    @AfterEach
+    void closeConnectionBefore() throws SQLException {
+        before.close();
+    }
+
+    @Test
+    void garbageInsteadOfAStartupPacketGets08P01AndIsDisconnected() throws Exception {
+        try (RawClient client = new RawClient()) {
+            client.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.expectFatalAndClose("08P01");
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void truncatedStartupPacketThenCloseLeavesNothingBehind() throws Exception {
+        try (RawClient client = new RawClient()) {
+            client.send(Arrays.copyOf(startupMessage(), 11));
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void twoGigabyteMessageLengthAfterStartupGets08P01() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(ByteBuffer.allocate(5).put((byte) 'Q').putInt(0x8000_0000).array());
+            client.expectFatalAndClose("08P01");
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void unknownMessageTypeAfterStartupGets08P01() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(new byte[] {'x', 0, 0, 0, 4});
+            ServerErrorFields error = client.expectFatalAndClose("08P01");
+            assertTrue(error.message.contains("invalid frontend message type 120"), error.message);
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void protocolVersionTwoGetsFatal0A000() throws Exception {
+        try (RawClient client = new RawClient()) {
+            client.send(startupMessage(0x0002_0000, "user", "postgres", "database", "postgres"));
+            ServerErrorFields error = client.expectFatalAndClose("0A000");
+            assertTrue(error.message.contains("unsupported frontend protocol 2.0"), error.message);
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void sslAndGssEncryptionRequestsAreRefusedWithNAndTheStartupThenWorks() throws Exception {
+        for (int code : new int[] {StartupPacket.SSL_REQUEST, StartupPacket.GSSENC_REQUEST}) {
+            try (RawClient client = new RawClient()) {
+                client.send(ByteBuffer.allocate(8).putInt(8).putInt(code).array());
+                assertEquals('N', client.in.read());
+                client.send(startupMessage());
+                client.readUntilReady();
+                client.send(query("SELECT 40 + 2"));
+                List<Message> answer = client.readUntilReady();
+                assertEquals("42", answer.stream().filter(m -> m.type == 'D').findFirst().orElseThrow().firstColumn());
+                client.send(new byte[] {'X', 0, 0, 0, 4});
+                client.expectClosed();
+            }
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void passwordMessageAfterAuthenticationGets08P01() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(message('p', cstring("secret")));
+            ServerErrorFields error = client.expectFatalAndClose("08P01");
+            assertTrue(error.message.contains("password message"), error.message);
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void clientDisconnectingInTheMiddleOfAMessageLeavesNothingBehind() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            // an open extended-protocol batch (it holds the backend), then half a message
+            client.send(message('P', cstring("half"), cstring("SELECT 1"), new byte[] {0, 0}),
+                    message('B', cstring(""), cstring("half"), new byte[] {0, 0, 0, 0, 0, 0}));
+            byte[] query = query("INSERT INTO robust_tx VALUES (99)");
+            client.send(Arrays.copyOf(query, query.length / 2));
+            client.abort();
+        }
+        assertUnaffected();
+        assertEquals(0L, scalar(before, "SELECT count(*) FROM robust_tx WHERE id = 99"));
+    }
+
+    @Test
+    void clientDisconnectingInTheMiddleOfATransactionIsRolledBackAndBlocksNobody() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(query("BEGIN"));
+            assertEquals('T', client.readStatus());
+            client.send(query("INSERT INTO robust_tx VALUES (7)"));
+            assertEquals('T', client.readStatus());
+            client.abort();
+        }
+        long start = System.nanoTime();
+        assertEquals(0L, scalar(before, "SELECT count(*) FROM robust_tx WHERE id = 7"));
+        try (Connection other = connect()) {
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                s.execute("INSERT INTO robust_tx VALUES (8)");
+            }
+            other.rollback();
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 5_000, "others waited " + millis + " ms for the departed connection's transaction");
+        assertUnaffected();
+    }
+
+    @Test
+    void startingAndEndingConnectionsLeaksNoBuffers() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (RawClient client = RawClient.started()) {
+                client.send(query("SELECT 1"));
+                client.readUntilReady();
+            }
+        }
+        assertUnaffected();
+        collectLeaks();
+        assertEquals(List.of(), LEAKS, "Netty buffers leaked");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** Leaks are reported when an allocation finds a buffer collected without release: collect, then allocate. */
+    private static void collectLeaks() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            io.netty.buffer.ByteBufAllocator.DEFAULT.buffer(64).release();
+            io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(64).release();
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl() + "?prepareThreshold=1", "postgres", "");
+    }
+
+    private static long scalar(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
+        }
+    }
+
+    /** The connection opened before, a new one, and the instance itself all still work; nothing was left behind. */
+    private void assertUnaffected() throws Exception {
+        assertEquals(1, scalar(before, "SELECT 1"), "the connection opened before the bad input");
+        try (PreparedStatement ps = before.prepareStatement("SELECT ?::int * 2")) {
+            ps.setInt(1, 21);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(42, rs.getInt(1));
+            }
+        }
+        try (Connection fresh = connect()) {
+            assertEquals(2, scalar(fresh, "SELECT 2"), "a connection opened after the bad input");
+        }
+        assertTrue(pg.isHealthy());
+        assertFalse(pg.isFailed());
+        awaitConnections(1); // the one opened before: every other is closed by now, or soon
+    }
+
+    private static void awaitConnections(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (pg.connections() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, pg.connections(), "connections open after the bad ones are gone");
+    }
+
+    static byte[] startupMessage() {
+        return startupMessage(PROTOCOL_3, "user", "postgres", "database", "postgres");
+    }
+
+    static byte[] startupMessage(int code, String... parameters) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (String part : parameters) {
+            body.writeBytes(cstring(part));
+        }
+        body.write(0);
+        byte[] fields = body.toByteArray();
+        return ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(code).put(fields).array();
+    }
+
+    static byte[] query(String sql) {
+        return message('Q', cstring(sql));
+    }
+
+    static byte[] message(char type, byte[]... parts) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            body.writeBytes(part);
+        }
+        byte[] bytes = body.toByteArray();
+        return ByteBuffer.allocate(5 + bytes.length).put((byte) type).putInt(4 + bytes.length).put(bytes).array();
+    }
+
+    static byte[] cstring(String value) {
+        byte[] text = value.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(text, text.length + 1);
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** One backend message. */
+    record Message(char type, byte[] body) {
+        String firstColumn() {
+            ByteBuffer b = ByteBuffer.wrap(body);
+            b.getShort();
+            int length = b.getInt();
+            return new String(body, 6, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    record ServerErrorFields(String severity, String code, String message) {
+        static ServerErrorFields parse(byte[] body) {
+            String severity = null;
+            String code = null;
+            String message = null;
+            int position = 0;
+            while (position < body.length && body[position] != 0) {
+                char field = (char) body[position++];
+                int end = position;
+                while (body[end] != 0) {
+                    end++;
+                }
+                String value = new String(body, position, end - position, StandardCharsets.UTF_8);
+                switch (field) {
+                    case 'V': severity = value; break;
+                    case 'C': code = value; break;
+                    case 'M': message = value; break;
+                    default: break;
+                }
+                position = end + 1;
+            }
+            return new ServerErrorFields(severity, code, message);
+        }
+    }
+
+    /** A client speaking raw protocol bytes. */
+    static final class RawClient implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        RawClient() throws IOException {
+            socket = new Socket(pg.host(), pg.port());
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        }
+
+        static RawClient started() throws IOException {
+            RawClient client = new RawClient();
+            client.send(startupMessage());
+            List<Message> answer = client.readUntilReady();
+            assertEquals('R', answer.get(0).type);
+            return client;
+        }
+
+        void send(byte[]... parts) throws IOException {
+            out.write(concat(parts));
+            out.flush();
+        }
+
+        /** The next message; null at the end of the stream. */
+        Message read() throws IOException {
+            int type = in.read();
+            if (type < 0) {
+                return null;
+            }
+            int length = in.readInt();
+            assertTrue(length >= 4 && length < 1 << 24, "backend message length " + length);
+            byte[] body = new byte[length - 4];
+            in.readFully(body);
+            return new Message((char) type, body);
+        }
+
+        /** Messages up to and including ReadyForQuery. */
+        List<Message> readUntilReady() throws IOException {
+            List<Message> messages = new ArrayList<>();
+            while (true) {
+                Message m = read();
+                if (m == null) {
+                    fail("connection closed before ReadyForQuery; got " + types(messages));
+                }
+                messages.add(m);
+                if (m.type == 'Z') {
+                    return messages;
+                }
+            }
+        }
+
+        /** The transaction status of the ReadyForQuery that ends the answer. */
+        char readStatus() throws IOException {
+            List<Message> answer = readUntilReady();
+            return (char) answer.get(answer.size() - 1).body[0];
+        }
+
+        /** Reads up to an ErrorResponse, checks its SQLSTATE (FATAL), then expects the server to close. */
+        ServerErrorFields expectFatalAndClose(String sqlState) throws IOException {
+            List<Message> seen = new ArrayList<>();
+            while (true) {
+                Message m = read();
+                assertNotNull(m, "closed without an ErrorResponse after " + types(seen));
+                seen.add(m);
+                if (m.type == 'E') {
+                    ServerErrorFields error = ServerErrorFields.parse(m.body);
+                    assertEquals(sqlState, error.code, error.message);
+                    assertEquals("FATAL", error.severity, error.message);
+                    expectClosed();
+                    return error;
+                }
+            }
+        }
+
+        void expectClosed() throws IOException {
+            try {
+                assertEquals(-1, in.read(), "the server should have closed the connection");
+            } catch (SocketException e) {
+                assertTrue(String.valueOf(e.getMessage()).contains("reset"), e.toString());
+            }
+        }
+
+        /** Closes with a reset, as a crashing client would. */
+        void abort() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+
+        private static String types(List<Message> messages) {
+            StringBuilder s = new StringBuilder();
+            messages.forEach(m -> s.append(m.type));
+            return s.toString();
+        }
+    }
+}
