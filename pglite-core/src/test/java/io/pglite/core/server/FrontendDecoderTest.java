@@ -124,6 +124,7 @@ class FrontendDecoderTest {
 
     @Test
     void everyFrontendMessageTypeIsAccepted() {
+        assertEquals(0x3fff_fffe, FrontendDecoder.MAX_LENGTH); // PQ_LARGE_MESSAGE_LIMIT: MaxAllocSize - 1
         for (char type : "BCcdDEfFHpPQSX".toCharArray()) {
             EmbeddedChannel channel = typedChannel();
             byte[] message = {(byte) type, 0, 0, 0, 5, 0};
@@ -171,6 +172,65 @@ class FrontendDecoderTest {
         EmbeddedChannel channel = typedChannel();
         channel.writeInbound(buffer(ByteBuffer.allocate(7).put((byte) 'Q').putInt(FrontendDecoder.MAX_LENGTH).put((byte) 'S').put((byte) 'E').array()));
         assertNull(channel.readInbound());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void smallMessagesAreLimitedToTenThousandBytesAsThePostgresBackendDoes() {
+        for (char type : "CcDEfHSX".toCharArray()) {
+            EmbeddedChannel ok = typedChannel();
+            byte[] largest = new byte[1 + FrontendDecoder.MAX_SMALL_LENGTH];
+            largest[0] = (byte) type;
+            ByteBuffer.wrap(largest).putInt(1, FrontendDecoder.MAX_SMALL_LENGTH);
+            ok.writeInbound(buffer(largest));
+            assertArrayEquals(largest, ok.readInbound(), "type " + type);
+            assertFalse(ok.finish());
+
+            EmbeddedChannel tooLong = typedChannel();
+            ProtocolViolation e = assertThrows(ProtocolViolation.class, () -> tooLong.writeInbound(
+                    buffer(ByteBuffer.allocate(5).put((byte) type).putInt(FrontendDecoder.MAX_SMALL_LENGTH + 1).array())));
+            assertTrue(e.getMessage().contains("(expected: 4 to 10000) for message type '" + type + "'"), e.getMessage());
+            assertFalse(tooLong.finish());
+        }
+    }
+
+    @Test
+    void largeMessagesAndPasswordMessagesHaveTheirOwnLimits() {
+        for (char type : "QPBFd".toCharArray()) {
+            EmbeddedChannel channel = typedChannel();
+            channel.writeInbound(buffer(ByteBuffer.allocate(5).put((byte) type).putInt(FrontendDecoder.MAX_SMALL_LENGTH + 1).array()));
+            assertNull(channel.readInbound()); // waits for the body
+            assertFalse(channel.finish());
+            EmbeddedChannel tooLong = typedChannel();
+            assertThrows(ProtocolViolation.class, () -> tooLong.writeInbound(
+                    buffer(ByteBuffer.allocate(5).put((byte) type).putInt(0x3fff_ffff).array())), "type " + type);
+            assertFalse(tooLong.finish());
+        }
+        EmbeddedChannel password = typedChannel();
+        assertThrows(ProtocolViolation.class, () -> password.writeInbound(
+                buffer(ByteBuffer.allocate(5).put((byte) 'p').putInt(65_536).array())));
+        assertFalse(password.finish());
+    }
+
+    @Test
+    void aHandlerClosingTheConnectionStopsTheMessagesAlreadyReceivedBehindIt() {
+        FrontendDecoder decoder = new FrontendDecoder();
+        decoder.typedMessagesFollow();
+        List<byte[]> delivered = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                delivered.add((byte[]) msg);
+                if (((byte[]) msg)[0] == 'X') {
+                    FrontendDecoder.discardTheRest(ctx);
+                }
+            }
+        });
+        channel.writeInbound(buffer(concat(query("SELECT 1"), new byte[] {'X', 0, 0, 0, 4}, query("SELECT 2"))));
+        assertEquals(2, delivered.size());
+        assertEquals('X', delivered.get(1)[0]);
+        channel.writeInbound(buffer(query("SELECT 3")));
+        assertEquals(2, delivered.size());
         assertFalse(channel.finish());
     }
 

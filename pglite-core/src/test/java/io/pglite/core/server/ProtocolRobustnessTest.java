@@ -215,6 +215,49 @@ class ProtocolRobustnessTest {
     }
 
     @Test
+    void oversizedSyncGets08P01AndTheBackendSurvives() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            // PostgreSQL allows 10,000 bytes for Sync and the other small messages; past that it exits
+            client.send(message('S', new byte[20_000]));
+            client.expectFatalAndClose("08P01");
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void oversizedDescribeExecuteAndCloseGet08P01AndTheBackendSurvives() throws Exception {
+        for (char type : new char[] {'D', 'E', 'C', 'H', 'c', 'f'}) {
+            try (RawClient client = RawClient.started()) {
+                byte[] body = new byte[12_000];
+                Arrays.fill(body, (byte) 'S');
+                body[body.length - 1] = 0;
+                client.send(message(type, body));
+                client.expectFatalAndClose("08P01");
+            }
+            assertFalse(pg.isFailed(), "after an oversized " + type);
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void messagesAfterAViolationInTheSameReadAreNotExecuted() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(message('D', new byte[] {'X'}, cstring("nope")), query("INSERT INTO robust_tx VALUES (66)"));
+            client.expectFatalAndClose("08P01");
+        }
+        try (RawClient client = RawClient.started()) {
+            client.send(message('p', cstring("pw")), query("INSERT INTO robust_tx VALUES (66)"));
+            client.expectFatalAndClose("08P01");
+        }
+        try (RawClient client = RawClient.started()) {
+            client.send(new byte[] {'X', 0, 0, 0, 4}, query("INSERT INTO robust_tx VALUES (66)"));
+            client.expectClosed();
+        }
+        assertUnaffected();
+        assertEquals(0L, scalar(before, "SELECT count(*) FROM robust_tx WHERE id = 66"));
+    }
+
+    @Test
     void startingAndEndingConnectionsLeaksNoBuffers() throws Exception {
         for (int i = 0; i < 20; i++) {
             try (RawClient client = RawClient.started()) {
@@ -228,6 +271,10 @@ class ProtocolRobustnessTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    private static String types(List<Message> messages) {
+        return RawClient.types(messages);
+    }
 
     /** Leaks are reported when an allocation finds a buffer collected without release: collect, then allocate. */
     private static void collectLeaks() throws InterruptedException {
@@ -448,7 +495,7 @@ class ProtocolRobustnessTest {
             socket.close();
         }
 
-        private static String types(List<Message> messages) {
+        static String types(List<Message> messages) {
             StringBuilder s = new StringBuilder();
             messages.forEach(m -> s.append(m.type));
             return s.toString();
