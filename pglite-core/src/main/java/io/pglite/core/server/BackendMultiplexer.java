@@ -211,6 +211,9 @@ final class BackendMultiplexer {
                 }
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            if (session.output != null) {
+                session.output.discard();
+            }
             RuntimeException failure = backend.failed(e);
             LOG.log(Level.WARNING, backend.name() + ": the backend failed while serving " + session, e);
             dropAllSessions(failure.getMessage());
@@ -267,8 +270,13 @@ final class BackendMultiplexer {
         return ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(196608).put(fields).array();
     }
 
-    /** More input for a COPY FROM STDIN in progress; a CopyFail when the client is gone. Engine thread. */
+    /**
+     * More input for a COPY FROM STDIN in progress; a CopyFail when the client is gone, or when it sent
+     * a message that has no place in a COPY: that client is then disconnected with 08P01, as
+     * PostgreSQL would, and the backend, which would exit on such a message, never sees it. Engine thread.
+     */
     byte[] awaitInput(ClientSession session) {
+        byte unexpected;
         synchronized (session) {
             while (!session.hasPending() && !session.closed) {
                 waitQuietly(session);
@@ -276,8 +284,18 @@ final class BackendMultiplexer {
             if (!session.hasPending()) {
                 return Engine.copyFail("the client disconnected during COPY");
             }
-            return session.drain();
+            byte[] input = session.drainCopyInput();
+            if (input != null) {
+                return input;
+            }
+            unexpected = session.firstNonCopyInput();
+            session.takePending();
+            session.closed = true; // nothing more from it reaches the backend; its turn cleans up after it
         }
+        String message = String.format("unexpected message type 0x%02X during COPY from stdin", unexpected);
+        LOG.log(Level.DEBUG, "{0}: {1}: {2}", backend.name(), session, message);
+        fail(session, ServerError.protocolViolation(message));
+        return Engine.copyFail(message);
     }
 
     /** A ParameterStatus from the backend: remembered, so that new connections get current values. */

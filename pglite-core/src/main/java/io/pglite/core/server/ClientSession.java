@@ -73,16 +73,75 @@ final class ClientSession {
         return !pending.isEmpty();
     }
 
-    /** Everything queued, as one array; tracks whether an extended-protocol batch stays open. Caller holds the monitor. */
+    /**
+     * What is queued, as one array; tracks whether an extended-protocol batch stays open. After a
+     * Query or Execute it stops before the first message that could not be input of a COPY FROM
+     * STDIN: should the statement start one, the backend would read that message as COPY input and,
+     * finding it is not, exit ("protocol synchronization was lost"). The rest reaches the backend
+     * through {@link #drainCopyInput()}, which refuses it, or through the next drain once the
+     * statement is over. Caller holds the monitor.
+     */
     byte[] drain() {
-        int size = 0;
+        List<byte[]> taken = new ArrayList<>();
+        boolean mayBeCopying = false;
+        byte[] message;
+        while ((message = pending.peek()) != null && !(mayBeCopying && !isCopyInput(message[0]))) {
+            taken.add(pending.poll());
+            if (message[0] == 'Q' || message[0] == 'E') {
+                mayBeCopying = true;
+            } else if (message[0] == 'c' || message[0] == 'f') {
+                mayBeCopying = false;
+            }
+        }
+        return join(taken);
+    }
+
+    /**
+     * The queued input for the COPY FROM STDIN in progress, up to the CopyDone or CopyFail that ends
+     * it; null, leaving the queue as it is, when a message the backend cannot take during COPY comes
+     * first (PostgreSQL ends the connection for that). Caller holds the monitor.
+     */
+    byte[] drainCopyInput() {
+        int count = 0;
         for (byte[] message : pending) {
+            if (!isCopyInput(message[0])) {
+                return null;
+            }
+            count++;
+            if (message[0] == 'c' || message[0] == 'f') {
+                break;
+            }
+        }
+        List<byte[]> taken = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            taken.add(pending.poll());
+        }
+        return join(taken);
+    }
+
+    /** The type of the first queued message the COPY in progress cannot take; 0 when there is none. */
+    byte firstNonCopyInput() {
+        for (byte[] message : pending) {
+            if (!isCopyInput(message[0])) {
+                return message[0];
+            }
+        }
+        return 0;
+    }
+
+    /** What the backend accepts during COPY FROM STDIN: CopyData, CopyDone, CopyFail, Flush and Sync. */
+    private static boolean isCopyInput(byte type) {
+        return type == 'd' || type == 'c' || type == 'f' || type == 'H' || type == 'S';
+    }
+
+    private byte[] join(List<byte[]> messages) {
+        int size = 0;
+        for (byte[] message : messages) {
             size += message.length;
         }
         byte[] all = new byte[size];
         int position = 0;
-        byte[] message;
-        while ((message = pending.poll()) != null) {
+        for (byte[] message : messages) {
             System.arraycopy(message, 0, all, position, message.length);
             position += message.length;
             List<ListenRegistry.Intent> intents = ListenRegistry.intents(message);

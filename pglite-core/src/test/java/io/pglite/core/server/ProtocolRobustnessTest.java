@@ -240,6 +240,55 @@ class ProtocolRobustnessTest {
     }
 
     @Test
+    void queryDuringCopyFromStdinGets08P01AndTheBackendSurvives() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(query("COPY robust_tx FROM STDIN"));
+            assertEquals('G', client.read().type);
+            client.send(message('d', "5\n".getBytes(StandardCharsets.US_ASCII)),
+                    query("SELECT 1"));
+            client.expectFatalAndClose("08P01");
+        }
+        assertUnaffected();
+        assertEquals(0L, scalar(before, "SELECT count(*) FROM robust_tx WHERE id = 5"));
+    }
+
+    @Test
+    void messagesPipelinedBehindACopyThatCannotBeCopyInputGet08P01AndTheBackendSurvives() throws Exception {
+        byte[] copyData = message('d', "6\n".getBytes(StandardCharsets.US_ASCII));
+        byte[][][] pipelines = {
+            {query("COPY robust_tx FROM STDIN"), copyData, query("SELECT 1")},
+            {query("COPY robust_tx FROM STDIN"), copyData, message('P', cstring(""), cstring("SELECT 1"), new byte[] {0, 0})},
+            {message('P', cstring(""), cstring("COPY robust_tx FROM STDIN"), new byte[] {0, 0}),
+                message('B', cstring(""), cstring(""), new byte[] {0, 0, 0, 0, 0, 0}),
+                message('E', cstring(""), new byte[] {0, 0, 0, 0}), copyData, message('F', new byte[10])},
+        };
+        for (byte[][] pipeline : pipelines) {
+            try (RawClient client = RawClient.started()) {
+                client.send(pipeline);
+                client.expectFatalAndClose("08P01");
+            }
+            assertFalse(pg.isFailed());
+        }
+        assertUnaffected();
+        assertEquals(0L, scalar(before, "SELECT count(*) FROM robust_tx WHERE id = 6"));
+    }
+
+    @Test
+    void aCompleteCopyPipelinedWithTheQueriesAroundItWorks() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(query("BEGIN"), query("COPY robust_tx FROM STDIN"), message('d', "31\n32\n".getBytes(StandardCharsets.US_ASCII)),
+                    new byte[] {'c', 0, 0, 0, 4}, query("SELECT count(*) FROM robust_tx WHERE id IN (31, 32)"), query("ROLLBACK"));
+            assertEquals('T', client.readStatus());
+            List<Message> copy = client.readUntilReady();
+            assertEquals("GCZ", types(copy));
+            List<Message> select = client.readUntilReady();
+            assertEquals("2", select.stream().filter(m -> m.type == 'D').findFirst().orElseThrow().firstColumn());
+            assertEquals('I', client.readStatus());
+        }
+        assertUnaffected();
+    }
+
+    @Test
     void messagesAfterAViolationInTheSameReadAreNotExecuted() throws Exception {
         try (RawClient client = RawClient.started()) {
             client.send(message('D', new byte[] {'X'}, cstring("nope")), query("INSERT INTO robust_tx VALUES (66)"));
