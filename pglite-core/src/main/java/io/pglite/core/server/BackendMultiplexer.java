@@ -138,6 +138,7 @@ final class BackendMultiplexer {
             session.turn = null;
             if (session.startupParameters != null) {
                 fail(session, ServerError.fatal("57P03", message, hint));
+                forget(session); // it never started: nothing of it is in the backend
                 return;
             }
             ArrayDeque<byte[]> unanswered = session.takePending();
@@ -180,8 +181,17 @@ final class BackendMultiplexer {
         running = session;
         runningEngine = engine;
         try {
-            if (session.startupParameters != null && !start(engine, session)) {
-                return;
+            if (session.startupParameters != null) {
+                synchronized (session) {
+                    if (session.closed) { // gone before its start: nothing of it is in the backend
+                        session.turn = null;
+                        forget(session);
+                        return;
+                    }
+                }
+                if (!start(engine, session)) {
+                    return;
+                }
             }
             while (true) {
                 byte[] input;

@@ -307,6 +307,30 @@ class ProtocolRobustnessTest {
     }
 
     @Test
+    void aConnectionThatLeftWhileWaitingForItsFirstTurnIsForgottenWhenTheWaitTimesOut() throws Exception {
+        try (Pglite impatient = Pglite.builder().withConnectionWaitTimeout(Duration.ofMillis(300)).start();
+                Connection holder = DriverManager.getConnection(impatient.jdbcUrl(), "postgres", "")) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("SELECT 1"); // in a transaction: holds the backend
+            }
+            for (int i = 0; i < 3; i++) {
+                try (Socket socket = new Socket(impatient.host(), impatient.port())) {
+                    socket.getOutputStream().write(startupMessage());
+                }
+            }
+            Thread.sleep(600); // their turns are abandoned
+            holder.commit();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (impatient.connections() != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, impatient.connections(), "connections counted after three left before their start");
+            assertTrue(impatient.isHealthy());
+        }
+    }
+
+    @Test
     void startingAndEndingConnectionsLeaksNoBuffers() throws Exception {
         for (int i = 0; i < 20; i++) {
             try (RawClient client = RawClient.started()) {
@@ -365,7 +389,7 @@ class ProtocolRobustnessTest {
     }
 
     private static void awaitConnections(int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (pg.connections() != expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
