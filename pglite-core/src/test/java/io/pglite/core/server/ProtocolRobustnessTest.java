@@ -343,6 +343,234 @@ class ProtocolRobustnessTest {
         assertEquals(List.of(), LEAKS, "Netty buffers leaked");
     }
 
+    /**
+     * Random bytes and mutated valid conversations from a few hundred connections, a few at a time;
+     * then a normal client must get correct results. Seed: {@code -Dpglite.fuzz.seed=...};
+     * connections: {@code -Dpglite.fuzz.connections=...}.
+     */
+    @Test
+    void fuzzedInputFromHundredsOfConnectionsLeavesTheServerCorrect() throws Exception {
+        long seed = Long.getLong("pglite.fuzz.seed", System.nanoTime());
+        int connections = Integer.getInteger("pglite.fuzz.connections", 300);
+        System.out.println("ProtocolRobustnessTest fuzz: seed " + seed + ", " + connections
+                + " connections (repeat with -Dpglite.fuzz.seed=" + seed + ")");
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger errorsSeen = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger closedByServer = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Runnable worker = () -> {
+            for (int i; (i = next.getAndIncrement()) < connections && failures.isEmpty(); ) {
+                Random random = new Random(seed * 1_000_003 + i);
+                byte[] input = Fuzz.input(random);
+                try {
+                    Fuzz.Outcome outcome = Fuzz.throwAt(pg.host(), pg.port(), input, random.nextInt(4) == 0);
+                    if (outcome.sawError()) {
+                        errorsSeen.incrementAndGet();
+                    }
+                    if (outcome.closedByServer()) {
+                        closedByServer.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failures.add("connection " + i + ": " + e);
+                }
+                if (pg.isFailed()) {
+                    failures.add("connection " + i + " (seed " + seed + ") failed the instance with input "
+                            + HexFormat.of().formatHex(input));
+                }
+            }
+        };
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            Thread t = new Thread(worker, "fuzz-" + w);
+            t.start();
+            workers.add(t);
+        }
+        for (Thread t : workers) {
+            t.join(60_000);
+            assertFalse(t.isAlive(), "fuzz worker hangs");
+        }
+        System.out.println("ProtocolRobustnessTest fuzz: " + errorsSeen + " connections got an ErrorResponse, "
+                + closedByServer + " were closed by the server");
+        assertEquals(List.of(), failures);
+
+        assertUnaffected();
+        try (Connection c = connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE after_fuzz (id int PRIMARY KEY, name text)");
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO after_fuzz VALUES (?, ?)")) {
+                for (int i = 1; i <= 10; i++) {
+                    insert.setInt(1, i);
+                    insert.setString(2, "row " + i);
+                    insert.addBatch();
+                }
+                assertEquals(10, insert.executeBatch().length);
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement update = c.prepareStatement("UPDATE after_fuzz SET name = ? WHERE id = ?")) {
+                update.setString(1, "changed");
+                update.setInt(2, 3);
+                assertEquals(1, update.executeUpdate());
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            for (int round = 0; round < 3; round++) {
+                try (PreparedStatement select = c.prepareStatement("SELECT name FROM after_fuzz WHERE id = ?")) {
+                    select.setInt(1, 3);
+                    try (ResultSet rs = select.executeQuery()) {
+                        assertTrue(rs.next());
+                        assertEquals("changed", rs.getString(1));
+                    }
+                }
+            }
+            assertEquals(55L, scalar(c, "SELECT sum(id) FROM after_fuzz"));
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE after_fuzz");
+            }
+        }
+        assertTrue(pg.isHealthy());
+    }
+
+    /** Inputs for the fuzz test: random bytes, or valid conversations with a few bytes broken. */
+    static final class Fuzz {
+        private static final byte[] TYPES = "BCcdDEfFHPQSX".getBytes(StandardCharsets.US_ASCII);
+
+        record Outcome(boolean sawError, boolean closedByServer) {
+        }
+
+        static byte[] input(Random random) {
+            int kind = random.nextInt(10);
+            if (kind == 0) {
+                byte[] garbage = new byte[1 + random.nextInt(300)];
+                random.nextBytes(garbage);
+                return garbage;
+            }
+            List<byte[]> messages = conversation(random);
+            if (kind == 1) { // a broken startup packet, then a valid conversation
+                messages.add(0, mutate(random, startupMessage(), List.of(0)));
+                return concat(messages.toArray(new byte[0][]));
+            }
+            List<Integer> starts = new ArrayList<>();
+            int position = 0;
+            for (byte[] m : messages) {
+                starts.add(position);
+                position += m.length;
+            }
+            byte[] startup = startupMessage();
+            return concat(startup, mutate(random, concat(messages.toArray(new byte[0][])), starts));
+        }
+
+        /** A random valid conversation after the startup packet. */
+        private static List<byte[]> conversation(Random random) {
+            List<byte[]> messages = new ArrayList<>();
+            int units = 1 + random.nextInt(5);
+            for (int u = 0; u < units; u++) {
+                switch (random.nextInt(8)) {
+                    case 0 -> messages.add(query("SELECT 1"));
+                    case 1 -> {
+                        messages.add(query("BEGIN"));
+                        messages.add(query("INSERT INTO fuzz_target VALUES (1, 'in a transaction')"));
+                    }
+                    case 2 -> {
+                        messages.add(message('P', cstring("f1"), cstring("SELECT $1::int + 1"), new byte[] {0, 1, 0, 0, 0, 23}));
+                        messages.add(message('B', cstring(""), cstring("f1"), new byte[] {0, 0, 0, 1, 0, 0, 0, 2, '4', '1', 0, 0}));
+                        messages.add(message('D', new byte[] {'P'}, cstring("")));
+                        messages.add(message('E', cstring(""), new byte[] {0, 0, 0, 0}));
+                        messages.add(SYNC);
+                    }
+                    case 3 -> {
+                        messages.add(query("COPY fuzz_target FROM STDIN"));
+                        messages.add(message('d', "2\tcopied\n".getBytes(StandardCharsets.US_ASCII)));
+                        messages.add(new byte[] {'c', 0, 0, 0, 4});
+                    }
+                    case 4 -> {
+                        messages.add(message('P', cstring("f2"), cstring("INSERT INTO fuzz_target VALUES ($1, 'p')"), new byte[] {0, 0}));
+                        messages.add(message('B', cstring("portal"), cstring("f2"), new byte[] {0, 0, 0, 1, 0, 0, 0, 1, '3', 0, 0}));
+                        messages.add(message('E', cstring("portal"), new byte[] {0, 0, 0, 0}));
+                        messages.add(message('C', new byte[] {'S'}, cstring("f2")));
+                        messages.add(new byte[] {'H', 0, 0, 0, 4});
+                        messages.add(SYNC);
+                    }
+                    case 5 -> messages.add(message('F', new byte[] {0, 0, 0, (byte) 177, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0}));
+                    case 6 -> messages.add(query("SELECT repeat('x', 100000)"));
+                    default -> messages.add(query("COMMIT"));
+                }
+            }
+            if (random.nextInt(4) == 0) {
+                messages.add(new byte[] {'X', 0, 0, 0, 4});
+            }
+            return messages;
+        }
+
+        /** One to four random mutations of {@code bytes}, whose messages start at {@code starts}. */
+        private static byte[] mutate(Random random, byte[] bytes, List<Integer> starts) {
+            byte[] out = bytes;
+            int mutations = 1 + random.nextInt(4);
+            for (int m = 0; m < mutations && out.length > 0; m++) {
+                int at = random.nextInt(out.length);
+                int start = Math.min(starts.get(random.nextInt(starts.size())), out.length - 1);
+                switch (random.nextInt(7)) {
+                    case 0 -> out[at] ^= (byte) (1 << random.nextInt(8));
+                    case 1 -> {
+                        byte[] inserted = new byte[1 + random.nextInt(8)];
+                        random.nextBytes(inserted);
+                        out = concat(Arrays.copyOf(out, at), inserted, Arrays.copyOfRange(out, at, out.length));
+                    }
+                    case 2 -> out = concat(Arrays.copyOf(out, at), Arrays.copyOfRange(out, Math.min(out.length, at + 1 + random.nextInt(8)), out.length));
+                    case 3 -> out = Arrays.copyOf(out, at);
+                    case 4 -> { // a corrupt length: small, huge, or off by a little
+                        if (start + 5 <= out.length) {
+                            int length = ByteBuffer.wrap(out, start + 1, 4).getInt();
+                            int corrupt = switch (random.nextInt(4)) {
+                                case 0 -> random.nextInt(8);
+                                case 1 -> random.nextInt();
+                                case 2 -> length + random.nextInt(9) - 4;
+                                default -> 10_000 + random.nextInt(3);
+                            };
+                            ByteBuffer.wrap(out).putInt(start + 1, corrupt);
+                        }
+                    }
+                    case 5 -> out[start] = random.nextInt(5) == 0 ? (byte) random.nextInt(256) : TYPES[random.nextInt(TYPES.length)];
+                    default -> out[at] = (byte) random.nextInt(256);
+                }
+            }
+            return out;
+        }
+
+        /** Sends {@code input}, reads what comes back for a short while, and closes (or resets). */
+        static Outcome throwAt(String host, int port, byte[] input, boolean reset) throws IOException {
+            boolean sawError = false;
+            boolean closedByServer = false;
+            try (Socket socket = new Socket(host, port)) {
+                socket.setSoTimeout(40);
+                try {
+                    socket.getOutputStream().write(input);
+                    socket.getOutputStream().flush();
+                    byte[] buffer = new byte[65536];
+                    long deadline = System.nanoTime() + 2_000_000_000L;
+                    while (System.nanoTime() < deadline) {
+                        int n = socket.getInputStream().read(buffer);
+                        if (n < 0) {
+                            closedByServer = true;
+                            break;
+                        }
+                        for (int i = 0; i < n; i++) {
+                            sawError |= buffer[i] == 'E';
+                        }
+                    }
+                } catch (SocketTimeoutException e) {
+                    // the server waits for more: fine
+                } catch (SocketException e) {
+                    closedByServer = true; // reset by the server after refusing the input
+                }
+                if (reset) {
+                    socket.setSoLinger(true, 0);
+                }
+            }
+            return new Outcome(sawError, closedByServer);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private static String types(List<Message> messages) {
