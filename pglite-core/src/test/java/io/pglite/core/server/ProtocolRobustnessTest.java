@@ -331,6 +331,75 @@ class ProtocolRobustnessTest {
     }
 
     @Test
+    void cancelRequestWithAnUnknownKeyIsClosedWithoutAnswer() throws Exception {
+        try (RawClient client = new RawClient()) {
+            client.send(ByteBuffer.allocate(16).putInt(16).putInt(StartupPacket.CANCEL_REQUEST).putInt(1234).putInt(42).array(),
+                    startupMessage());
+            client.expectClosed();
+        }
+        try (RawClient client = new RawClient()) {
+            client.send(ByteBuffer.allocate(8).putInt(8).putInt(StartupPacket.CANCEL_REQUEST).array());
+            client.expectClosed();
+        }
+        assertUnaffected();
+    }
+
+    @Test
+    void malformedAuthenticationMessagesGet28P01Or08P01AndTheServerCarriesOn() throws Exception {
+        try (Pglite secured = Pglite.builder().withCredentials("app", "s3cret").start();
+                Connection good = DriverManager.getConnection(secured.jdbcUrl(), "app", "s3cret")) {
+            byte[][] attempts = {
+                message('p', cstring("SCRAM-SHA-1"), ByteBuffer.allocate(4).putInt(3).array(), "n,,".getBytes(StandardCharsets.US_ASCII)),
+                message('p', cstring("SCRAM-SHA-256"), ByteBuffer.allocate(4).putInt(1000).array(), "n,,".getBytes(StandardCharsets.US_ASCII)),
+                message('p', cstring("SCRAM-SHA-256"), ByteBuffer.allocate(4).putInt(-1).array()),
+                message('p', cstring("SCRAM-SHA-256")),
+                message('p', cstring("SCRAM-SHA-256"), ByteBuffer.allocate(4).putInt(6).array(), "x,,n=x".getBytes(StandardCharsets.US_ASCII)),
+                message('p', cstring("SCRAM-SHA-256"), ByteBuffer.allocate(4).putInt(5).array(), "n,,x=".getBytes(StandardCharsets.US_ASCII)),
+                message('p'),
+                query("SELECT 1"),
+            };
+            for (byte[] attempt : attempts) {
+                try (Socket socket = new Socket(secured.host(), secured.port())) {
+                    socket.setSoTimeout(10_000);
+                    DataInputStream in = new DataInputStream(socket.getInputStream());
+                    socket.getOutputStream().write(startupMessage(PROTOCOL_3, "user", "app", "database", "postgres"));
+                    assertEquals('R', in.read()); // AuthenticationSASL
+                    in.readFully(new byte[in.readInt() - 4]);
+                    socket.getOutputStream().write(attempt);
+                    assertEquals('E', in.read());
+                    byte[] body = new byte[in.readInt() - 4];
+                    in.readFully(body);
+                    ServerErrorFields error = ServerErrorFields.parse(body);
+                    assertTrue(error.code.equals("28P01") || error.code.equals("08P01"), error.code + " " + error.message);
+                    assertEquals(-1, in.read());
+                }
+            }
+            // a proper client-first-message, then a garbage client-final-message
+            try (Socket socket = new Socket(secured.host(), secured.port())) {
+                socket.setSoTimeout(10_000);
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                socket.getOutputStream().write(startupMessage(PROTOCOL_3, "user", "app", "database", "postgres"));
+                assertEquals('R', in.read());
+                in.readFully(new byte[in.readInt() - 4]);
+                byte[] first = "n,,n=,r=abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
+                socket.getOutputStream().write(message('p', cstring("SCRAM-SHA-256"), ByteBuffer.allocate(4).putInt(first.length).array(), first));
+                assertEquals('R', in.read()); // AuthenticationSASLContinue
+                in.readFully(new byte[in.readInt() - 4]);
+                socket.getOutputStream().write(message('p', "c=biws,r=abcdefghijkl,p=!!!not base64".getBytes(StandardCharsets.US_ASCII)));
+                assertEquals('E', in.read());
+                byte[] body = new byte[in.readInt() - 4];
+                in.readFully(body);
+                assertEquals("28P01", ServerErrorFields.parse(body).code);
+            }
+            assertEquals(1, scalar(good, "SELECT 1"), "the connection that authenticated before");
+            try (Connection after = DriverManager.getConnection(secured.jdbcUrl(), "app", "s3cret")) {
+                assertEquals(2, scalar(after, "SELECT 2"));
+            }
+            assertTrue(secured.isHealthy());
+        }
+    }
+
+    @Test
     void startingAndEndingConnectionsLeaksNoBuffers() throws Exception {
         for (int i = 0; i < 20; i++) {
             try (RawClient client = RawClient.started()) {
