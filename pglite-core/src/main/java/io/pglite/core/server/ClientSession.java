@@ -36,6 +36,8 @@ final class ClientSession {
     byte transactionStatus = 'I';
     boolean batchOpen;
     boolean copyIn;
+    /** Whether this connection ever parsed a statement that may be a COPY (then each Execute may start one). */
+    private boolean parsedCopy;
     BackendOutput output;
     /** LISTEN/UNLISTEN commands sent since the backend was last idle for this connection. */
     final List<ListenRegistry.Intent> listenIntents = new ArrayList<>();
@@ -75,11 +77,13 @@ final class ClientSession {
 
     /**
      * What is queued, as one array; tracks whether an extended-protocol batch stays open. After a
-     * Query or Execute it stops before the first message that could not be input of a COPY FROM
-     * STDIN: should the statement start one, the backend would read that message as COPY input and,
-     * finding it is not, exit ("protocol synchronization was lost"). The rest reaches the backend
-     * through {@link #drainCopyInput()}, which refuses it, or through the next drain once the
-     * statement is over. Caller holds the monitor.
+     * statement that may start a COPY FROM STDIN it stops before the first message that could not be
+     * COPY input: should the statement start one, the backend would read that message as COPY input
+     * and, finding it is not, exit ("protocol synchronization was lost"). The rest reaches the
+     * backend through {@link #drainCopyInput()}, which refuses it, or through the next drain once
+     * the statement is over. Only a statement whose text says {@code copy} can start a COPY: a
+     * Query that does, or an Execute once this connection parsed one that does. Caller holds the
+     * monitor.
      */
     byte[] drain() {
         List<byte[]> taken = new ArrayList<>();
@@ -87,13 +91,35 @@ final class ClientSession {
         byte[] message;
         while ((message = pending.peek()) != null && !(mayBeCopying && !isCopyInput(message[0]))) {
             taken.add(pending.poll());
-            if (message[0] == 'Q' || message[0] == 'E') {
-                mayBeCopying = true;
-            } else if (message[0] == 'c' || message[0] == 'f') {
-                mayBeCopying = false;
+            switch (message[0]) {
+                case 'P':
+                    parsedCopy |= mentionsCopy(message);
+                    break;
+                case 'Q':
+                    mayBeCopying = mentionsCopy(message);
+                    break;
+                case 'E':
+                    mayBeCopying = parsedCopy;
+                    break;
+                case 'c': case 'f':
+                    mayBeCopying = false;
+                    break;
+                default:
+                    break;
             }
         }
         return join(taken);
+    }
+
+    /** Whether the word copy, in any case, occurs in the message (a statement's text, and its name). */
+    private static boolean mentionsCopy(byte[] message) {
+        for (int i = 5; i + 3 < message.length; i++) {
+            if ((message[i] | 0x20) == 'c' && (message[i + 1] | 0x20) == 'o' && (message[i + 2] | 0x20) == 'p'
+                    && (message[i + 3] | 0x20) == 'y') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
