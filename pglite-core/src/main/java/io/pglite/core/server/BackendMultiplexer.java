@@ -142,6 +142,7 @@ final class BackendMultiplexer {
             session.turn = null;
             if (session.startupParameters != null) {
                 fail(session, ServerError.fatal("57P03", message, hint));
+                forget(session); // it never started: nothing of it is in the backend
                 return;
             }
             ArrayDeque<byte[]> unanswered = session.takePending();
@@ -153,7 +154,7 @@ final class BackendMultiplexer {
                     errorSent = true;
                 }
                 if (pendingMessage[0] == 'Q' || pendingMessage[0] == 'S' || pendingMessage[0] == 'F') {
-                    out.writeBytes(BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
+                    append(out, BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
                     errorSent = false;
                 }
             }
@@ -184,8 +185,17 @@ final class BackendMultiplexer {
         running = session;
         runningEngine = engine;
         try {
-            if (session.startupParameters != null && !start(engine, session)) {
-                return;
+            if (session.startupParameters != null) {
+                synchronized (session) {
+                    if (session.closed) { // gone before its start: nothing of it is in the backend
+                        session.turn = null;
+                        forget(session);
+                        return;
+                    }
+                }
+                if (!start(engine, session)) {
+                    return;
+                }
             }
             while (true) {
                 byte[] input;
@@ -215,6 +225,9 @@ final class BackendMultiplexer {
                 }
             }
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            if (session.output != null) {
+                session.output.discard();
+            }
             RuntimeException failure = backend.failed(e);
             LOG.log(Level.WARNING, backend.name() + ": the backend failed while serving " + session, e);
             dropAllSessions(failure.getMessage());
@@ -262,8 +275,8 @@ final class BackendMultiplexer {
         session.output = BackendOutput.toClient(this, session);
         if (session.channel.isActive()) {
             ByteBuf out = BackendMessages.parameterStatus(session.channel.alloc(), reported);
-            out.writeBytes(BackendMessages.backendKeyData(session.channel.alloc(), session.processId, session.secret));
-            out.writeBytes(BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
+            append(out, BackendMessages.backendKeyData(session.channel.alloc(), session.processId, session.secret));
+            append(out, BackendMessages.readyForQuery(session.channel.alloc(), (byte) 'I'));
             session.channel.writeAndFlush(out, session.channel.voidPromise());
         }
         LOG.log(Level.DEBUG, "{0}: {1} started for user {2}", backend.name(), session, session.user);
@@ -281,8 +294,13 @@ final class BackendMultiplexer {
         return ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(196608).put(fields).array();
     }
 
-    /** More input for a COPY FROM STDIN in progress; a CopyFail when the client is gone. Engine thread. */
+    /**
+     * More input for a COPY FROM STDIN in progress; a CopyFail when the client is gone, or when it sent
+     * a message that has no place in a COPY: that client is then disconnected with 08P01, as
+     * PostgreSQL would, and the backend, which would exit on such a message, never sees it. Engine thread.
+     */
     byte[] awaitInput(ClientSession session) {
+        byte unexpected;
         synchronized (session) {
             while (!session.hasPending() && !session.closed) {
                 waitQuietly(session);
@@ -290,8 +308,18 @@ final class BackendMultiplexer {
             if (!session.hasPending()) {
                 return Engine.copyFail("the client disconnected during COPY");
             }
-            return session.drain();
+            byte[] input = session.drainCopyInput();
+            if (input != null) {
+                return input;
+            }
+            unexpected = session.firstNonCopyInput();
+            session.takePending();
+            session.closed = true; // nothing more from it reaches the backend; its turn cleans up after it
         }
+        String message = String.format("unexpected message type 0x%02X during COPY from stdin", unexpected);
+        LOG.log(Level.DEBUG, "{0}: {1}: {2}", backend.name(), session, message);
+        fail(session, ServerError.protocolViolation(message));
+        return Engine.copyFail(message);
     }
 
     /** A ParameterStatus from the backend: remembered, so that new connections get current values. */
@@ -435,6 +463,15 @@ final class BackendMultiplexer {
             fail(session, ServerError.fatal("57P01", reason, "Reconnect if the instance was restarted."));
         }
         sessions.clear();
+    }
+
+    /** Copies {@code message} to the end of {@code out} and releases it. */
+    private static void append(ByteBuf out, ByteBuf message) {
+        try {
+            out.writeBytes(message);
+        } finally {
+            message.release();
+        }
     }
 
     private static void fail(ClientSession session, ServerError error) {

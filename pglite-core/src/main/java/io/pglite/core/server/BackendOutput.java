@@ -167,6 +167,14 @@ final class BackendOutput implements Wire {
         }
     }
 
+    /** Drops what is buffered and not sent: the turn ended abnormally. */
+    void discard() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
     /** A COPY FROM STDIN waits for the client's next messages; a closed client fails the COPY. */
     @Override
     public byte[] awaitInput() {

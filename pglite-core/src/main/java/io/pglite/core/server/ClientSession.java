@@ -46,6 +46,8 @@ final class ClientSession {
     boolean copyIn;
     /** ParseComplete answers to hide: those of Parse messages the server sent again after a restore. */
     int hiddenParseCompletes;
+    /** Whether this connection ever parsed a statement that may be a COPY (then each Execute may start one). */
+    private boolean parsedCopy;
     BackendOutput output;
     /** LISTEN/UNLISTEN commands sent since the backend was last idle for this connection. */
     final List<ListenRegistry.Intent> listenIntents = new ArrayList<>();
@@ -88,19 +90,102 @@ final class ClientSession {
         return !pending.isEmpty();
     }
 
-    /** Everything queued, as one array; tracks whether an extended-protocol batch stays open. Caller holds the monitor. */
+    /**
+     * What is queued, as one array; tracks whether an extended-protocol batch stays open. After a
+     * statement that may start a COPY FROM STDIN it stops before the first message that could not be
+     * COPY input: should the statement start one, the backend would read that message as COPY input
+     * and, finding it is not, exit ("protocol synchronization was lost"). The rest reaches the
+     * backend through {@link #drainCopyInput()}, which refuses it, or through the next drain once
+     * the statement is over. Only a statement whose text says {@code copy} can start a COPY: a
+     * Query that does, or an Execute once this connection parsed one that does. Caller holds the
+     * monitor.
+     */
     byte[] drain() {
         if (!lost.isEmpty()) {
             prepareLostStatements();
         }
-        int size = 0;
+        List<byte[]> taken = new ArrayList<>();
+        boolean mayBeCopying = false;
+        byte[] message;
+        while ((message = pending.peek()) != null && !(mayBeCopying && !isCopyInput(message[0]))) {
+            taken.add(pending.poll());
+            switch (message[0]) {
+                case 'P':
+                    parsedCopy |= mentionsCopy(message);
+                    break;
+                case 'Q':
+                    mayBeCopying = mentionsCopy(message);
+                    break;
+                case 'E':
+                    mayBeCopying = parsedCopy;
+                    break;
+                case 'c': case 'f':
+                    mayBeCopying = false;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return join(taken);
+    }
+
+    /** Whether the word copy, in any case, occurs in the message (a statement's text, and its name). */
+    private static boolean mentionsCopy(byte[] message) {
+        for (int i = 5; i + 3 < message.length; i++) {
+            if ((message[i] | 0x20) == 'c' && (message[i + 1] | 0x20) == 'o' && (message[i + 2] | 0x20) == 'p'
+                    && (message[i + 3] | 0x20) == 'y') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The queued input for the COPY FROM STDIN in progress, up to the CopyDone or CopyFail that ends
+     * it; null, leaving the queue as it is, when a message the backend cannot take during COPY comes
+     * first (PostgreSQL ends the connection for that). Caller holds the monitor.
+     */
+    byte[] drainCopyInput() {
+        int count = 0;
         for (byte[] message : pending) {
+            if (!isCopyInput(message[0])) {
+                return null;
+            }
+            count++;
+            if (message[0] == 'c' || message[0] == 'f') {
+                break;
+            }
+        }
+        List<byte[]> taken = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            taken.add(pending.poll());
+        }
+        return join(taken);
+    }
+
+    /** The type of the first queued message the COPY in progress cannot take; 0 when there is none. */
+    byte firstNonCopyInput() {
+        for (byte[] message : pending) {
+            if (!isCopyInput(message[0])) {
+                return message[0];
+            }
+        }
+        return 0;
+    }
+
+    /** What the backend accepts during COPY FROM STDIN: CopyData, CopyDone, CopyFail, Flush and Sync. */
+    private static boolean isCopyInput(byte type) {
+        return type == 'd' || type == 'c' || type == 'f' || type == 'H' || type == 'S';
+    }
+
+    private byte[] join(List<byte[]> messages) {
+        int size = 0;
+        for (byte[] message : messages) {
             size += message.length;
         }
         byte[] all = new byte[size];
         int position = 0;
-        byte[] message;
-        while ((message = pending.poll()) != null) {
+        for (byte[] message : messages) {
             System.arraycopy(message, 0, all, position, message.length);
             position += message.length;
             List<ListenRegistry.Intent> intents = ListenRegistry.intents(message);
@@ -118,8 +203,8 @@ final class ClientSession {
                     break;
             }
         }
-        pendingBytes = 0;
-        if (!channel.config().isAutoRead()) {
+        pendingBytes = Math.max(0, pendingBytes - size); // injected Parse messages were never counted
+        if (pendingBytes <= MAX_PENDING_BYTES && !channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }
         return all;

@@ -12,14 +12,19 @@ import java.util.List;
  * itself): emitted whole, header included, as byte arrays, since they are copied into wasm memory
  * next anyway. One decoder for both phases, so no byte received early is lost in a hand-over.
  *
- * <p>An unknown type or a length the protocol cannot have is refused before anything is buffered,
- * so garbage never reaches the backend.
+ * <p>An unknown type, or a length beyond what the backend accepts for the type, is refused before
+ * anything is buffered: PostgreSQL exits on either, which would end the backend every connection
+ * shares.
  */
 final class FrontendDecoder extends ByteToMessageDecoder {
     /** PostgreSQL's own limit for a startup packet. */
     static final int MAX_STARTUP_LENGTH = 10_000;
-    /** PostgreSQL's limit for one message (PQ_LARGE_MESSAGE_LIMIT). */
-    static final int MAX_LENGTH = 0x3fff_ffff;
+    /** PostgreSQL's limit for the messages that may be long: Query, Parse, Bind, FunctionCall, CopyData (PQ_LARGE_MESSAGE_LIMIT). */
+    static final int MAX_LENGTH = 0x3fff_fffe;
+    /** PostgreSQL's limit for every other message (PQ_SMALL_MESSAGE_LIMIT): a longer one makes the backend exit. */
+    static final int MAX_SMALL_LENGTH = 10_000;
+    /** PostgreSQL's limit for an authentication message (PG_MAX_AUTH_TOKEN_LENGTH). */
+    static final int MAX_PASSWORD_LENGTH = 65_535;
 
     private boolean startup = true;
     private boolean discarding;
@@ -27,6 +32,17 @@ final class FrontendDecoder extends ByteToMessageDecoder {
     /** The startup packet was accepted: from now on every message has a type byte. */
     void typedMessagesFollow() {
         startup = false;
+    }
+
+    /**
+     * The connection is closing (a protocol violation, a refusal, Terminate): nothing more it sent,
+     * even in the same read, may reach a handler, let alone the backend.
+     */
+    static void discardTheRest(ChannelHandlerContext ctx) {
+        FrontendDecoder decoder = ctx.pipeline().get(FrontendDecoder.class);
+        if (decoder != null) {
+            decoder.discarding = true;
+        }
     }
 
     @Override
@@ -81,10 +97,11 @@ final class FrontendDecoder extends ByteToMessageDecoder {
             return;
         }
         int length = in.getInt(in.readerIndex() + 1);
-        if (length < 4 || length > MAX_LENGTH) {
+        int maxLength = maxLength(type);
+        if (length < 4 || length > maxLength) {
             in.skipBytes(in.readableBytes());
             throw new ProtocolViolation("invalid message length: " + Integer.toUnsignedString(length)
-                    + " (expected: 4 to " + MAX_LENGTH + ") for message type '" + (char) type + "'");
+                    + " (expected: 4 to " + maxLength + ") for message type '" + (char) type + "'");
         }
         if (in.readableBytes() < 1 + length) {
             return;
@@ -92,6 +109,18 @@ final class FrontendDecoder extends ByteToMessageDecoder {
         byte[] message = new byte[1 + length];
         in.readBytes(message);
         out.add(message);
+    }
+
+    /** The backend's own limit per type (postgres.c, SocketBackend; copyfromparse.c during COPY). */
+    private static int maxLength(byte type) {
+        switch (type) {
+            case 'Q': case 'P': case 'B': case 'F': case 'd':
+                return MAX_LENGTH;
+            case 'p':
+                return MAX_PASSWORD_LENGTH;
+            default:
+                return MAX_SMALL_LENGTH;
+        }
     }
 
     private static boolean isFrontendType(byte type) {

@@ -28,6 +28,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         byte[] message = (byte[]) msg;
         switch (message[0]) {
             case 'X':
+                FrontendDecoder.discardTheRest(ctx);
                 ctx.close();
                 return;
             case 'p':
@@ -58,6 +59,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a protocol violation with a FATAL 08P01 and closes this connection only. */
     static void protocolFailure(ChannelHandlerContext ctx, Throwable cause) {
+        FrontendDecoder.discardTheRest(ctx);
         Throwable problem = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (problem instanceof IOException) {
             LOG.log(Level.DEBUG, "connection {0} lost: {1}", ctx.channel().remoteAddress(), problem);

@@ -54,6 +54,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
                     ByteBuffer key = ByteBuffer.wrap(packet.body());
                     server.multiplexer().cancel(key.getInt(), key.getInt());
                 }
+                FrontendDecoder.discardTheRest(ctx);
                 ctx.close();
                 return;
             default:
@@ -142,6 +143,7 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static void refuse(ChannelHandlerContext ctx, ServerError error) {
+        FrontendDecoder.discardTheRest(ctx);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(error.toWire())).addListener(f -> ctx.close());
     }
 
