@@ -111,15 +111,10 @@ public final class Pglite implements AutoCloseable {
      * Brings the instance back to exactly the state of {@code snapshot}: rows written since are gone,
      * sequences continue from their values then. Client connections stay open: their prepared
      * statements are prepared again when next used. Waits, like {@link #snapshot()}, for a client
-     * transaction to end.
-     *
-     * @throws IllegalArgumentException for a snapshot of another instance
+     * transaction to end. A snapshot of another instance works too (slower the first time: every
+     * page is written); the instance becomes a copy of that one.
      */
     public void restore(Snapshot snapshot) {
-        if (snapshot.instance != this) {
-            throw new IllegalArgumentException("a snapshot of " + snapshot.instance.name() + " cannot be restored into " + name
-                    + "; restore it into the instance it was taken of");
-        }
         runIdle("restore", () -> {
             engine.restore(snapshot.engine);
             server.backendRestored(engine);
@@ -383,6 +378,7 @@ public final class Pglite implements AutoCloseable {
         private String user = "postgres";
         private String password;
         private Duration connectionWaitTimeout = Duration.ofSeconds(60);
+        private Snapshot snapshot;
 
         private Builder() {
         }
@@ -495,6 +491,15 @@ public final class Pglite implements AutoCloseable {
         }
 
         /**
+         * Starts the instance as a copy of {@code snapshot} (a clone): same data, same state, its own
+         * port and memory. Any thread may start clones of one snapshot at the same time.
+         */
+        public Builder withSnapshot(Snapshot snapshot) {
+            this.snapshot = java.util.Objects.requireNonNull(snapshot, "snapshot");
+            return this;
+        }
+
+        /**
          * Starts the instance and waits until it answers queries.
          *
          * @throws PgliteStartupException with the reason and the backend's own messages
@@ -502,6 +507,9 @@ public final class Pglite implements AutoCloseable {
         public Pglite start() {
             long started = System.nanoTime();
             String instanceName = name != null ? name : "pglite-" + COUNTER.incrementAndGet();
+            if (snapshot != null && dataDirectory.kind() != DataDirectory.Kind.MEMORY) {
+                throw new IllegalArgumentException("withSnapshot: a clone keeps its data in memory (expected: DataDirectory.memory())");
+            }
             boolean durable = fsync != null ? fsync : dataDirectory.kind() == DataDirectory.Kind.PATH;
             EngineSettings settings = new EngineSettings("postgres", "postgres", (int) (maxMemory / 65536), durable);
             Engine.preload();
@@ -517,10 +525,14 @@ public final class Pglite implements AutoCloseable {
                 server = PgServer.start(pglite.new ServedBackend(),
                         new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
                 pglite.server = server;
+                Snapshot from = snapshot;
                 thread.call(() -> {
                     pglite.engine = Engine.start(instanceName, cluster == null
                             ? InstanceFiles.inMemory(instanceName)
                             : InstanceFiles.onHostDirectory(instanceName, cluster), settings);
+                    if (from != null) {
+                        pglite.engine.restore(from.engine);
+                    }
                     return null;
                 });
                 Registry.add(pglite);

@@ -181,20 +181,78 @@ class SnapshotTest {
 
     @Test
     void misuseIsRefusedWithAClearMessage(@TempDir Path dir) throws SQLException {
-        try (Pglite a = Pglite.start(); Pglite b = Pglite.start()) {
-            Snapshot ofA = a.snapshot();
-            IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> b.restore(ofA));
-            assertTrue(other.getMessage().contains("a snapshot of " + a.name() + " cannot be restored into " + b.name()), other.getMessage());
+        try (Pglite a = Pglite.start()) {
             a.query("BEGIN");
             IllegalStateException open = assertThrows(IllegalStateException.class, a::snapshot);
             assertTrue(open.getMessage().contains("inside a transaction"), open.getMessage());
             a.query("ROLLBACK");
             assertFalse(a.isFailed());
         }
+        try (Pglite source = Pglite.start()) {
+            Snapshot snapshot = source.snapshot();
+            IllegalArgumentException clone = assertThrows(IllegalArgumentException.class,
+                    () -> Pglite.builder().withSnapshot(snapshot).withDataDirectory(DataDirectory.temporary()).start());
+            assertTrue(clone.getMessage().contains("a clone keeps its data in memory"), clone.getMessage());
+        }
         try (Pglite onDisk = Pglite.builder().withDataDirectory(DataDirectory.at(dir.resolve("db"))).start()) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, onDisk::snapshot);
             assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
             assertEquals("1", onDisk.query("SELECT 1").singleValue());
+        }
+    }
+
+    @Test
+    void aCloneStartsWithTheSnapshotsDataAndThenLivesOnItsOwn() throws Exception {
+        try (Pglite source = Pglite.start()) {
+            source.query("CREATE TABLE items (id serial PRIMARY KEY, name text)");
+            source.query("INSERT INTO items (name) VALUES ('a'), ('b')");
+            source.query("CREATE FUNCTION shout(t text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN upper(t) || '!'; END $$");
+            assertEquals("HI!", source.query("SELECT shout('hi')").singleValue()); // PL/pgSQL linked before the snapshot
+            Snapshot snapshot = source.snapshot();
+            source.query("INSERT INTO items (name) VALUES ('only in source')");
+            try (Pglite clone = Pglite.builder().withSnapshot(snapshot).start()) {
+                assertTrue(clone.port() != source.port());
+                assertEquals("a,b", clone.query("SELECT string_agg(name, ',' ORDER BY id) FROM items").singleValue());
+                assertEquals("3", clone.query("SELECT nextval('items_id_seq')").singleValue());
+                assertEquals("YO!", clone.query("SELECT shout('yo')").singleValue());
+                clone.query("INSERT INTO items (name) VALUES ('only in clone')");
+                try (Connection c = DriverManager.getConnection(clone.jdbcUrl(), "postgres", "");
+                     ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM items")) {
+                    assertTrue(rs.next());
+                    assertEquals(3, rs.getInt(1), "a, b and the clone's own row");
+                }
+                assertEquals("0", source.query("SELECT count(*) FROM items WHERE name = 'only in clone'").singleValue());
+                Snapshot ofClone = clone.snapshot();
+                clone.query("DELETE FROM items");
+                clone.restore(ofClone);
+                assertEquals("3", clone.query("SELECT count(*) FROM items").singleValue());
+            }
+            assertEquals("1", source.query("SELECT count(*) FROM items WHERE name = 'only in source'").singleValue());
+        }
+    }
+
+    @Test
+    void fourClonesStartAndWorkInFourThreadsAtOnce() throws Exception {
+        try (Pglite source = Pglite.start()) {
+            source.query("CREATE TABLE t (owner int, n int)");
+            source.query("CREATE FUNCTION add_row(o int, n int) RETURNS void LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t VALUES (o, n); END $$");
+            source.query("SELECT add_row(-1, 0)");
+            Snapshot snapshot = source.snapshot();
+            java.util.List<CompletableFuture<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int id = i;
+                results.add(CompletableFuture.supplyAsync(() -> {
+                    try (Pglite clone = Pglite.builder().withSnapshot(snapshot).start()) {
+                        for (int n = 0; n < 20; n++) {
+                            clone.query("SELECT add_row(" + id + ", " + n + ")");
+                        }
+                        return clone.query("SELECT count(*) || ':' || min(owner) || ':' || max(owner) FROM t").singleValue();
+                    }
+                }));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertEquals("21:-1:" + i, results.get(i).get(120, TimeUnit.SECONDS));
+            }
         }
     }
 

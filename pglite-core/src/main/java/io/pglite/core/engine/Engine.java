@@ -103,6 +103,7 @@ public final class Engine {
         long t2 = System.nanoTime();
         exports.callCtors.apply();
         ProtocolCallbacks callbacks = ProtocolCallbacks.install(instance, new CallbackHandler());
+        runtime.callbacks(callbacks.helper);
         instance.export("pgl_set_rw_cbs").apply(callbacks.slots[0], callbacks.slots[1]);
         instance.export("pgl_set_system_fn").apply(callbacks.slots[2]);
         instance.export("pgl_set_popen_fn").apply(callbacks.slots[3]);
@@ -282,16 +283,19 @@ public final class Engine {
     }
 
     /**
-     * Puts the backend back exactly as {@code snapshot} found it: memory (only what changed since),
-     * globals, linked modules, files and descriptors.
+     * Puts the backend back exactly as {@code snapshot} found it: memory (only what changed since,
+     * when the snapshot was taken or last restored here), globals, linked modules, files and
+     * descriptors. A snapshot of another engine makes this one a clone of it.
      *
-     * @throws IllegalArgumentException for a snapshot of another engine
+     * @throws IllegalArgumentException when the snapshot's memory exceeds this engine's ceiling
      */
     public void restore(EngineSnapshot snapshot) {
-        if (snapshot.owner != this) {
-            throw new IllegalArgumentException("a snapshot of " + snapshot.owner.name + " cannot be restored into " + name);
+        if (snapshot.memory.pages() > memory.maximumPages()) {
+            throw new IllegalArgumentException("the snapshot of " + snapshot.owner.name + " needs " + snapshot.memory.pages()
+                    + " pages of wasm memory, more than the ceiling of " + name + " (" + memory.maximumPages() + ")");
         }
         files.restore(snapshot.files);
+        runtime.linker().restore(snapshot.linker); // before the memory: linking a clone's modules writes their data
         memory.restore(snapshot.memory);
         for (int i = 0; i < snapshot.globals.length; i++) {
             var global = instance.global(i);
@@ -299,7 +303,6 @@ public final class Engine {
                 global.setValue(snapshot.globals[i]);
             }
         }
-        runtime.linker().restore(snapshot.linker);
     }
 
     /** Whether the backend is inside an explicit transaction block. */

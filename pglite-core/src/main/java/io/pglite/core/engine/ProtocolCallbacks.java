@@ -26,6 +26,8 @@ final class ProtocolCallbacks {
 
     /** Table slots of read, write, system, popen, pclose, in that order. */
     final int[] slots = new int[NAMES.length];
+    /** The instance the callbacks belong to. */
+    Instance helper;
 
     private ProtocolCallbacks() {
     }
@@ -54,6 +56,7 @@ final class ProtocolCallbacks {
         Instance helper = Instance.builder(Parser.parse(moduleBytes(mainTypes))).withImportValues(imports).build();
 
         ProtocolCallbacks callbacks = new ProtocolCallbacks();
+        callbacks.helper = helper;
         TableInstance table = main.table(0);
         int first = table.grow(NAMES.length, 0, helper);
         for (int i = 0; i < NAMES.length; i++) {

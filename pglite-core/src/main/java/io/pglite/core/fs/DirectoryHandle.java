@@ -21,6 +21,10 @@ final class DirectoryHandle extends NodeHandle {
         this.parentInode = parentInode;
     }
 
+    long parentInode() {
+        return parentInode;
+    }
+
     @Override
     public long position() {
         return position;

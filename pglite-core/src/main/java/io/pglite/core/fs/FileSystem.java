@@ -102,6 +102,129 @@ public final class FileSystem {
     }
 
     /**
+     * Makes the in-memory part of this file system a copy of {@code foreign}, a snapshot of another
+     * file system with the same layout (a clone): new nodes carry the snapshot's contents, shared
+     * copy-on-write; this file system's volume roots and devices stay, at the same paths. Returns the
+     * translation of the snapshot's open files into this file system.
+     */
+    public java.util.function.UnaryOperator<OpenFile> restoreCopy(FileSystemSnapshot foreign) {
+        java.util.Map<MemoryNode, Object[]> states = foreign.states();
+        java.util.Map<Node, Node> copies = new java.util.IdentityHashMap<>();
+        java.util.Map<Volume, MemoryVolume> volumes = new java.util.IdentityHashMap<>();
+        MemoryDirectory foreignRoot = foreign.owner().rootVolume.root();
+        copies.put(foreignRoot, rootVolume.root());
+        volumes.put(foreignRoot.volume(), rootVolume);
+        java.util.ArrayDeque<java.util.Map.Entry<String, MemoryNode>> walk = new java.util.ArrayDeque<>();
+        walk.add(java.util.Map.entry("", foreignRoot));
+        java.util.Map.Entry<String, MemoryNode> at;
+        while ((at = walk.poll()) != null) {
+            if (!(at.getValue() instanceof MemoryDirectory directory)) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Node> children = (java.util.Map<String, Node>) states.get(directory)[1];
+            for (java.util.Map.Entry<String, Node> child : children.entrySet()) {
+                if (!(child.getValue() instanceof MemoryNode node) || copies.containsKey(node)) {
+                    continue;
+                }
+                String path = at.getKey() + "/" + child.getKey();
+                boolean volumeRoot = node instanceof MemoryDirectory && node.volume().root() == node;
+                if (volumeRoot || node instanceof DeviceNode) {
+                    Node mine = existingOrNull(path);
+                    if (mine instanceof MemoryNode own && own.type() == node.type()) {
+                        copies.put(node, own);
+                        volumes.putIfAbsent(node.volume(), own.volume());
+                    }
+                }
+                walk.add(java.util.Map.entry(path, node));
+            }
+        }
+        states.forEach((node, state) -> copies.computeIfAbsent(node, n -> copyOf((MemoryNode) n, state, volumes)));
+        states.forEach((node, state) -> {
+            Node copy = copies.get(node);
+            if (copy instanceof MemoryNode mine && !(node instanceof DeviceNode)) {
+                mine.restoreMetadata((long[]) state[0]);
+                if (node instanceof MemoryDirectory) {
+                    @SuppressWarnings("unchecked")
+                    java.util.Map<String, Node> children = (java.util.Map<String, Node>) state[1];
+                    java.util.TreeMap<String, Node> mapped = new java.util.TreeMap<>();
+                    children.forEach((name, child) -> {
+                        Node target = copies.get(child);
+                        if (target != null) {
+                            mapped.put(name, target);
+                        }
+                    });
+                    mine.restoreContent(mapped);
+                } else {
+                    mine.restoreContent(state[1]);
+                }
+            }
+        });
+        java.util.Map<Pipe, Pipe> pipes = new java.util.IdentityHashMap<>();
+        return file -> translate(file, copies, pipes);
+    }
+
+    private static Node copyOf(MemoryNode node, Object[] state, java.util.Map<Volume, MemoryVolume> volumes) {
+        MemoryVolume volume = volumes.getOrDefault(node.volume(), null);
+        if (volume == null) {
+            return null; // a device outside the tree (a console): the descriptors keep their own
+        }
+        long[] metadata = (long[]) state[0];
+        if (node instanceof MemoryDirectory) {
+            return new MemoryDirectory(volume, (int) metadata[0], metadata[2]);
+        }
+        if (node instanceof MemoryFile) {
+            return new MemoryFile(volume, (int) metadata[0], metadata[2], (SharedContent) state[1]);
+        }
+        if (node instanceof Symlink link) {
+            return new Symlink(volume, link.target(), metadata[2]);
+        }
+        return null;
+    }
+
+    private OpenFile translate(OpenFile file, java.util.Map<Node, Node> copies, java.util.Map<Pipe, Pipe> pipes) {
+        Pipe pipe = Pipe.of(file);
+        if (pipe != null) {
+            Pipe copy = pipes.computeIfAbsent(pipe, Pipe::copy);
+            return file.readable() ? copy.reader() : copy.writer();
+        }
+        java.util.Set<OpenFlag> flags = java.util.EnumSet.noneOf(OpenFlag.class);
+        if (file.readable()) {
+            flags.add(OpenFlag.READ);
+        }
+        if (file.writable()) {
+            flags.add(OpenFlag.WRITE);
+        }
+        if (file.append()) {
+            flags.add(OpenFlag.APPEND);
+        }
+        if (file.nonBlocking()) {
+            flags.add(OpenFlag.NON_BLOCKING);
+        }
+        Node node = copies.get(file.node());
+        OpenFile copy;
+        if (file instanceof FileHandle && node instanceof MemoryFile memoryFile) {
+            copy = new FileHandle(file.path(), flags, memoryFile, memoryFile);
+        } else if (file instanceof DirectoryHandle directory && node instanceof Directory mine) {
+            copy = new DirectoryHandle(file.path(), flags, mine, directory.parentInode());
+        } else if (node instanceof DeviceNode device) {
+            copy = new DeviceHandle(file.path(), flags, device);
+        } else {
+            return null; // nothing to translate to: the caller keeps its own (standard streams)
+        }
+        copy.restorePosition(file.position());
+        return copy;
+    }
+
+    private Node existingOrNull(String path) {
+        try {
+            return resolve(path, false).node();
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
+    /**
      * Mounts {@code volume} at {@code path}, which must be a directory in a memory volume; what was
      * there is hidden (replaced) until something else is mounted there.
      */

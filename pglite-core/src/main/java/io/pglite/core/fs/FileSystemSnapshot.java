@@ -15,6 +15,11 @@ public final class FileSystemSnapshot {
         this.states = states;
     }
 
+    /** Whether it was taken of {@code fs}. */
+    public boolean isOf(FileSystem fs) {
+        return owner == fs;
+    }
+
     FileSystem owner() {
         return owner;
     }

@@ -24,6 +24,22 @@ public final class Pipe {
     private final OpenFile reader = new End(EnumSet.of(OpenFlag.READ));
     private final OpenFile writer = new End(EnumSet.of(OpenFlag.WRITE));
 
+    /** A pipe with the same buffered bytes and open ends, for a clone of the file system. */
+    Pipe copy() {
+        Pipe copy = new Pipe();
+        System.arraycopy(buffer, 0, copy.buffer, 0, CAPACITY);
+        copy.head = head;
+        copy.count = count;
+        copy.readerOpen = readerOpen;
+        copy.writerOpen = writerOpen;
+        return copy;
+    }
+
+    /** The pipe an open file is an end of; null for any other open file. */
+    static Pipe of(OpenFile file) {
+        return file instanceof End end ? end.pipe() : null;
+    }
+
     /** The end to read from; closing it makes writes fail with {@code EPIPE}. */
     public OpenFile reader() {
         return reader;
@@ -67,6 +83,10 @@ public final class Pipe {
     }
 
     private final class End extends OpenFile {
+        Pipe pipe() {
+            return Pipe.this;
+        }
+
         End(Set<OpenFlag> flags) {
             super("pipe:[" + inode + "]", flags);
         }

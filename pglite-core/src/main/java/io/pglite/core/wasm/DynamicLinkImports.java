@@ -85,7 +85,7 @@ public final class DynamicLinkImports {
                 return 0;
             }
             try {
-                module = link(path, bytes);
+                module = link(path, bytes, null);
             } catch (RuntimeException e) {
                 if (e instanceof ProcessExit || e instanceof LongjmpSignal) {
                     throw e;
@@ -138,7 +138,13 @@ public final class DynamicLinkImports {
         }
     }
 
-    private SideModule link(String path, byte[] bytes) {
+    /**
+     * Links a side module: its memory from the heap, its slots at the table's top, its constructors
+     * run. With a {@code template} (the same module in the instance a clone was made of) it takes the
+     * template's memory base, table base and GOT entries instead and runs nothing: its data and state
+     * are in the memory the clone restores next.
+     */
+    private SideModule link(String path, byte[] bytes, SideModule template) {
         long start = System.nanoTime();
         DylinkSection dylink = DylinkSection.parse(bytes);
         WasmModule module = Parser.parse(TypeIndexAligner.align(knownTypes(), bytes));
@@ -146,8 +152,8 @@ public final class DynamicLinkImports {
         // functions through the table with types the main module lacks
         knownTypes = List.of(module.typeSection().types());
         int alignment = 1 << dylink.memoryAlignment();
-        int memoryBase = 0;
-        if (dylink.memorySize() > 0) {
+        int memoryBase = template != null ? template.memoryBase : 0;
+        if (template == null && dylink.memorySize() > 0) {
             int raw = runtime.calloc(dylink.memorySize() + alignment, 1);
             if (raw == 0) {
                 throw new IllegalStateException("out of wasm memory for " + dylink.memorySize() + " bytes");
@@ -155,8 +161,9 @@ public final class DynamicLinkImports {
             memoryBase = (raw + alignment - 1) & -alignment;
         }
         TableInstance table = runtime.table();
-        int tableBase = claimSlots(dylink.tableSize());
+        int tableBase = template != null ? template.tableBase : claimSlots(dylink.tableSize());
 
+        Map<String, GlobalInstance> gots = new HashMap<>();
         Map<String, GlobalInstance> pendingMem = new HashMap<>();
         Map<String, GlobalInstance> pendingFunc = new HashMap<>();
         ImportValues.Builder imports = ImportValues.builder();
@@ -171,8 +178,13 @@ public final class DynamicLinkImports {
                     imports.addTable(new ImportTable(imp.module(), name, table));
                     break;
                 case GLOBAL:
-                    imports.addGlobal(new ImportGlobal(imp.module(), name,
-                            global(imp, memoryBase, tableBase, pendingMem, pendingFunc)));
+                    GlobalInstance global = template != null && imp.module().startsWith("GOT.")
+                            ? new GlobalInstance(template.gots.get(imp.module() + "." + name).getValue(), 0, ValType.I32, MutabilityType.Var)
+                            : global(imp, memoryBase, tableBase, pendingMem, pendingFunc);
+                    if (imp.module().startsWith("GOT.")) {
+                        gots.put(imp.module() + "." + name, global);
+                    }
+                    imports.addGlobal(new ImportGlobal(imp.module(), name, global));
                     break;
                 case FUNCTION:
                     FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
@@ -206,9 +218,12 @@ public final class DynamicLinkImports {
                 globalFunctions.putIfAbsent(export.name(), instance.export(export.name()));
             }
         }
-        runIfExported(instance, exports, "__wasm_apply_data_relocs");
-        runIfExported(instance, exports, "__wasm_call_ctors");
-        SideModule linked = new SideModule(path, instance, exports, memoryBase, dylink.memorySize(), tableBase, dylink.tableSize());
+        if (template == null) {
+            runIfExported(instance, exports, "__wasm_apply_data_relocs");
+            runIfExported(instance, exports, "__wasm_call_ctors");
+        }
+        SideModule linked = new SideModule(path, instance, exports, memoryBase, dylink.memorySize(), tableBase,
+                dylink.tableSize(), gots);
         LOG.log(Level.DEBUG, () -> String.format("linked %s in %d ms (memory base %d, table base %d)",
                 path, (System.nanoTime() - start) / 1_000_000, linked.memoryBase, linked.tableBase));
         return linked;
@@ -378,8 +393,8 @@ public final class DynamicLinkImports {
                 slotsCopy.put(entry.getKey(), new HashMap<>(entry.getValue()));
             }
         }
-        return new State(new HashMap<>(byPath), new HashMap<>(byHandle), new HashMap<>(globalFunctions),
-                knownTypes, slotsCopy, refs, owners);
+        return new State(this, runtime.main(), runtime.callbacks(), new HashMap<>(byPath), new HashMap<>(byHandle),
+                new HashMap<>(globalFunctions), knownTypes, slotsCopy, refs, owners);
     }
 
     /**
@@ -387,6 +402,10 @@ public final class DynamicLinkImports {
      * are forgotten (their memory is gone) and their table slots freed for the next link.
      */
     public void restore(State state) {
+        if (state.linker != this) {
+            restoreCopy(state);
+            return;
+        }
         byPath.clear();
         byPath.putAll(state.byPath);
         byHandle.clear();
@@ -412,8 +431,55 @@ public final class DynamicLinkImports {
         tableTop = state.refs.length;
     }
 
+    /**
+     * Takes over the linker state of another instance (a clone): its side modules linked again here,
+     * in their order, at the same memory and table bases, and the table filled as it was there.
+     */
+    private void restoreCopy(State state) {
+        byPath.clear();
+        byHandle.clear();
+        globalFunctions.clear();
+        knownTypes = null;
+        TableInstance table = runtime.table();
+        if (table.size() < state.refs.length) {
+            table.grow(state.refs.length - table.size(), Value.REF_NULL_VALUE, runtime.main());
+        }
+        Map<Instance, Instance> instances = new IdentityHashMap<>();
+        instances.put(state.main, runtime.main());
+        instances.put(state.callbacks, runtime.callbacks()); // the host's own callbacks, maybe at other slots here
+        Map<SideModule, SideModule> modules = new IdentityHashMap<>();
+        List<SideModule> inOrder = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(state.byPath.values()));
+        inOrder.sort(java.util.Comparator.comparingInt(module -> module.tableBase));
+        for (SideModule theirs : inOrder) {
+            byte[] bytes = files.apply(theirs.path);
+            if (bytes == null) {
+                throw new IllegalStateException("cannot clone: side module " + theirs.path + " is missing");
+            }
+            SideModule mine = link(theirs.path, bytes, theirs);
+            modules.put(theirs, mine);
+            instances.put(theirs.instance, mine.instance);
+        }
+        state.byPath.forEach((path, module) -> byPath.put(path, modules.get(module)));
+        state.byHandle.forEach((handle, module) -> byHandle.put(handle, modules.get(module)));
+        for (int i = 0; i < state.refs.length; i++) {
+            Instance owner = state.owners[i] == null ? runtime.main() : instances.get(state.owners[i]);
+            if (owner == null) {
+                throw new IllegalStateException("cannot clone: table slot " + i + " belongs to an instance unknown to the clone");
+            }
+            table.setRef(i, state.refs[i], owner);
+        }
+        for (int i = state.refs.length; i < table.size(); i++) {
+            table.setRef(i, Value.REF_NULL_VALUE, null);
+        }
+        slots = null;
+        tableTop = state.refs.length;
+    }
+
     /** A captured linker state. */
     public static final class State {
+        private final DynamicLinkImports linker;
+        private final Instance main;
+        private final Instance callbacks;
         private final Map<String, SideModule> byPath;
         private final Map<Integer, SideModule> byHandle;
         private final Map<String, ExportFunction> globalFunctions;
@@ -422,8 +488,12 @@ public final class DynamicLinkImports {
         private final int[] refs;
         private final Instance[] owners;
 
-        State(Map<String, SideModule> byPath, Map<Integer, SideModule> byHandle, Map<String, ExportFunction> globalFunctions,
-                List<FunctionType> knownTypes, Map<Instance, Map<Integer, Integer>> slots, int[] refs, Instance[] owners) {
+        State(DynamicLinkImports linker, Instance main, Instance callbacks, Map<String, SideModule> byPath, Map<Integer, SideModule> byHandle,
+                Map<String, ExportFunction> globalFunctions, List<FunctionType> knownTypes,
+                Map<Instance, Map<Integer, Integer>> slots, int[] refs, Instance[] owners) {
+            this.linker = linker;
+            this.main = main;
+            this.callbacks = callbacks;
             this.byPath = byPath;
             this.byHandle = byHandle;
             this.globalFunctions = globalFunctions;
@@ -446,9 +516,12 @@ public final class DynamicLinkImports {
         final int memorySize;
         final int tableBase;
         final int tableSize;
+        /** Its GOT entries by "GOT.mem.name" / "GOT.func.name": addresses and table slots, set at link. */
+        final Map<String, GlobalInstance> gots;
 
         SideModule(String path, Instance instance, Map<String, Export> exports,
-                int memoryBase, int memorySize, int tableBase, int tableSize) {
+                int memoryBase, int memorySize, int tableBase, int tableSize, Map<String, GlobalInstance> gots) {
+            this.gots = gots;
             this.path = path;
             this.instance = instance;
             this.exports = exports;

@@ -23,6 +23,7 @@ public final class EmscriptenRuntime {
     private ExportFunction tempRetGet;
     private ExportFunction tempRetSet;
     private DynamicLinkImports linker;
+    private Instance callbacks;
     /** Set from any thread to end a sleep in progress; see {@link #interruptSleep()}. */
     private volatile boolean sleepInterrupted;
 
@@ -65,6 +66,15 @@ public final class EmscriptenRuntime {
     /** The side-module linker of this instance, whose state a snapshot captures. */
     public DynamicLinkImports linker() {
         return linker;
+    }
+
+    /** Records the instance of the host callbacks placed in the table (they are not the main module's). */
+    public void callbacks(Instance callbacks) {
+        this.callbacks = callbacks;
+    }
+
+    Instance callbacks() {
+        return callbacks;
     }
 
     /** The main module's instance. */

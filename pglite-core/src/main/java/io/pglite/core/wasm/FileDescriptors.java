@@ -109,6 +109,44 @@ final class FileDescriptors {
         state.positions.forEach(OpenFile::restorePosition);
     }
 
+    /**
+     * Takes over the table of another process (a clone): its open files translated into this
+     * process's file system, each translated once however many descriptors share it; files that do
+     * not translate (the standard streams) stay this table's own.
+     */
+    void restoreCopy(State foreign, java.util.function.UnaryOperator<OpenFile> translate) {
+        Map<OpenFile, OpenFile> translated = new IdentityHashMap<>();
+        OpenFile[] copy = new OpenFile[Math.max(foreign.files.length, files.length)];
+        for (int fd = 0; fd < foreign.files.length; fd++) {
+            OpenFile theirs = foreign.files[fd];
+            if (theirs == null) {
+                continue;
+            }
+            OpenFile mine = translated.computeIfAbsent(theirs, translate);
+            copy[fd] = mine != null ? mine : fd < files.length ? files[fd] : null;
+        }
+        Map<OpenFile, Integer> counts = new IdentityHashMap<>();
+        for (OpenFile file : copy) {
+            if (file != null) {
+                counts.merge(file, 1, Integer::sum);
+            }
+        }
+        for (OpenFile file : references.keySet()) {
+            if (!counts.containsKey(file)) {
+                try {
+                    file.close();
+                } catch (ErrnoException e) {
+                    // this process's own file, replaced by the clone's table
+                }
+            }
+        }
+        files = copy;
+        closeOnExec.clear();
+        closeOnExec.or(foreign.closeOnExec);
+        references.clear();
+        references.putAll(counts);
+    }
+
     /** The open files, for a file-system snapshot (unlinked files included). */
     Iterable<OpenFile> openFiles() {
         return references.keySet();

@@ -82,10 +82,17 @@ public final class FileSystemImports {
         return new Snapshot(table.capture(), fs.snapshot(table.openFiles()));
     }
 
-    /** Puts files and descriptors back as {@code snapshot} recorded them. */
+    /**
+     * Puts files and descriptors back as {@code snapshot} recorded them: in place when it was taken
+     * here, as a copy when it comes from another instance (a clone).
+     */
     public void restore(Snapshot snapshot) {
-        fs.restore(snapshot.files);
-        table.restore(snapshot.descriptors);
+        if (snapshot.files.isOf(fs)) {
+            fs.restore(snapshot.files);
+            table.restore(snapshot.descriptors);
+        } else {
+            table.restoreCopy(snapshot.descriptors, fs.restoreCopy(snapshot.files));
+        }
     }
 
     /** Descriptors and files captured together: one is meaningless without the other. */
