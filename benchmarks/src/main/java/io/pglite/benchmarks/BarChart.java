@@ -31,7 +31,7 @@ final class BarChart {
     private record Bar(String label, double value, Color color) {
     }
 
-    /** @param goalLabel how the subtitle names the goal; its value if null */
+    /** @param goalLabel how the subtitle names the goal line; "goal" and its value if null */
     private record Panel(String title, String unit, double goal, String goalLabel, List<Bar> bars) {
         Panel(String title, String unit, double goal, List<Bar> bars) {
             this(title, unit, goal, null, bars);
@@ -97,8 +97,8 @@ final class BarChart {
         centered(g, panel.title(), left + PANEL_WIDTH / 2, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.setColor(Color.DARK_GRAY);
-        centered(g, panel.unit() + ", lower is better; dashed: goal "
-                + (panel.goalLabel() == null ? Numbers.format(panel.goal()) : panel.goalLabel()),
+        centered(g, panel.unit() + ", lower is better; dashed: "
+                + (panel.goalLabel() == null ? "goal " + Numbers.format(panel.goal()) : panel.goalLabel()),
                 left + PANEL_WIDTH / 2, 36);
 
         double top = Double.isNaN(panel.goal()) ? 0 : panel.goal();
