@@ -49,7 +49,7 @@ final class Report {
         StringBuilder md = new StringBuilder();
         header(md);
         ratios(md);
-        md.append("![pglite and Zonky: start, round trip, memory](").append(chartPath).append(")\n\n");
+        md.append("![pglite and Zonky: start, round trip, memory, JDBC](").append(chartPath).append(")\n\n");
         freshJvm(md);
         secondInstance(md);
         roundTrip(md);
