@@ -31,7 +31,11 @@ final class BarChart {
     private record Bar(String label, double value, Color color) {
     }
 
-    private record Panel(String title, String unit, double goal, List<Bar> bars) {
+    /** @param goalLabel how the subtitle names the goal line; "goal" and its value if null */
+    private record Panel(String title, String unit, double goal, String goalLabel, List<Bar> bars) {
+        Panel(String title, String unit, double goal, List<Bar> bars) {
+            this(title, unit, goal, null, bars);
+        }
     }
 
     private BarChart() {
@@ -56,6 +60,8 @@ final class BarChart {
 
     private static List<Panel> panels(Results results) {
         String exchange = RoundTripProbe.key(Report.EXCHANGE, RoundTripProbe.MEDIAN);
+        String jdbcKey = RoundTripProbe.key(JdbcProbe.STATEMENT, RoundTripProbe.MEDIAN);
+        double jdbcStatement = median(results.jdbc, Variant.ZONKY, jdbcKey);
         return List.of(
                 new Panel("Fresh JVM to first result", "ms", Report.FRESH_GOAL_MS, List.of(
                         new Bar("pglite", median(results.freshJvm, Variant.PGLITE, StartupProbe.FIRST_RESULT), PGLITE),
@@ -76,7 +82,13 @@ final class BarChart {
                 new Panel("Memory per idle instance", "MiB", Report.HEAP_GOAL_MIB, List.of(
                         new Bar("pglite heap", median(results.memory, Variant.PGLITE, MemoryProbe.HEAP_PER_INSTANCE), PGLITE),
                         new Bar("Zonky pg RSS", median(results.memory, Variant.ZONKY,
-                                MemoryProbe.SERVER_RSS_PER_INSTANCE), ZONKY))));
+                                MemoryProbe.SERVER_RSS_PER_INSTANCE), ZONKY))),
+                new Panel("JDBC SELECT 1, median", "µs", Report.JDBC_GOAL_RATIO * jdbcStatement,
+                        String.format(java.util.Locale.ROOT, "%.0f× Zonky", Report.JDBC_GOAL_RATIO), List.of(
+                        new Bar("pglite", median(results.jdbc, Variant.PGLITE, jdbcKey), PGLITE),
+                        new Bar("pglite prep.", median(results.jdbc, Variant.PGLITE,
+                                RoundTripProbe.key(JdbcProbe.PREPARED, RoundTripProbe.MEDIAN)), PGLITE),
+                        new Bar("Zonky", jdbcStatement, ZONKY))));
     }
 
     private static void draw(Graphics2D g, Panel panel, int left) {
@@ -85,10 +97,11 @@ final class BarChart {
         centered(g, panel.title(), left + PANEL_WIDTH / 2, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.setColor(Color.DARK_GRAY);
-        centered(g, panel.unit() + ", lower is better; dashed: goal " + Numbers.format(panel.goal()),
+        centered(g, panel.unit() + ", lower is better; dashed: "
+                + (panel.goalLabel() == null ? "goal " + Numbers.format(panel.goal()) : panel.goalLabel()),
                 left + PANEL_WIDTH / 2, 36);
 
-        double top = panel.goal();
+        double top = Double.isNaN(panel.goal()) ? 0 : panel.goal();
         for (Bar bar : panel.bars()) {
             top = Double.isNaN(bar.value()) ? top : Math.max(top, bar.value());
         }

@@ -64,6 +64,13 @@ public final class BenchmarkMain {
             results.memory.put(variant, List.of(launchers.forKind(variant.kind()).run(MemoryProbe.class,
                     variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.instances()))));
         }
+        for (Variant variant : Variant.DEFAULTS) {
+            progress("5. JDBC: SELECT 1, INSERT, pool of " + JdbcProbe.POOL_SIZE, variant);
+            results.jdbc.put(variant, List.of(launchers.forKind(variant.kind()).run(JdbcProbe.class,
+                    variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.warmup()),
+                    Integer.toString(settings.iterations()), Integer.toString(settings.inserts()),
+                    Integer.toString(settings.poolSeconds()))));
+        }
     }
 
     private static ProbeRun freshJvm(Launchers launchers, Variant variant) throws Exception {

@@ -22,6 +22,12 @@ interface Database extends AutoCloseable {
     /** The ways of running {@code SELECT 1} that the round-trip figure times, by name, in order. */
     Map<String, RoundTrip> roundTrips() throws Exception;
 
+    /**
+     * A JDBC URL, user included, of the instance's {@code postgres} database for pgjdbc: pglite's
+     * wire-protocol server, Zonky's postmaster.
+     */
+    String jdbcUrl();
+
     /** Named parts (in ms) of the start and first query that the instance itself can tell. */
     Map<String, Double> breakdown();
 

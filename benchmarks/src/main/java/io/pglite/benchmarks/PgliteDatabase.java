@@ -38,6 +38,11 @@ final class PgliteDatabase implements Database {
     }
 
     @Override
+    public String jdbcUrl() {
+        return pglite.jdbcUrl() + "?user=postgres";
+    }
+
+    @Override
     public Map<String, Double> breakdown() {
         return EngineLog.timings(pglite.name());
     }

@@ -20,7 +20,7 @@ public final class RoundTripProbe {
     static final String MEAN = "mean (us)";
     static final String MIN = "min (us)";
     static final String ALLOCATED = "heap allocated per round trip, all threads (KiB)";
-    private static final long WARMUP_MILLIS = 5000;
+    static final long WARMUP_MILLIS = 5000;
 
     private RoundTripProbe() {
     }
@@ -50,7 +50,7 @@ public final class RoundTripProbe {
         }
     }
 
-    private static void warmUp(Iterable<Database.RoundTrip> ways, int iterations) throws Exception {
+    static void warmUp(Iterable<Database.RoundTrip> ways, int iterations) throws Exception {
         long end = System.nanoTime() + WARMUP_MILLIS * 1_000_000;
         do {
             for (Database.RoundTrip way : ways) {
@@ -61,7 +61,7 @@ public final class RoundTripProbe {
         } while (System.nanoTime() < end);
     }
 
-    private static Samples time(Database.RoundTrip roundTrip, int iterations) throws Exception {
+    static Samples time(Database.RoundTrip roundTrip, int iterations) throws Exception {
         double[] samples = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             long before = System.nanoTime();

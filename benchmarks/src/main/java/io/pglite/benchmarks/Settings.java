@@ -8,8 +8,10 @@ package io.pglite.benchmarks;
  * @param warmup least warm-up round trips of each API before figure 3's samples
  * @param iterations timed round trips per way of querying for figure 3
  * @param instances idle instances started for figure 4
+ * @param inserts timed single-row inserts for figure 5 (after {@code warmup} of them at least)
+ * @param poolSeconds length of figure 5's timed pool run, after a fixed warm-up
  */
-record Settings(int runs, int repeats, int warmup, int iterations, int instances) {
+record Settings(int runs, int repeats, int warmup, int iterations, int instances, int inserts, int poolSeconds) {
 
     static Settings fromSystemProperties() {
         return new Settings(
@@ -17,6 +19,8 @@ record Settings(int runs, int repeats, int warmup, int iterations, int instances
                 Integer.getInteger("bench.repeats", 10),
                 Integer.getInteger("bench.warmup", 5000),
                 Integer.getInteger("bench.iterations", 20000),
-                Integer.getInteger("bench.instances", 4));
+                Integer.getInteger("bench.instances", 4),
+                Integer.getInteger("bench.inserts", 10000),
+                Integer.getInteger("bench.poolSeconds", 20));
     }
 }

@@ -69,6 +69,11 @@ final class ZonkyDatabase implements Database {
     }
 
     @Override
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    @Override
     public Map<String, Double> breakdown() {
         return connection == null ? Map.of() : Map.of("JDBC connect (ms)", connectMillis);
     }
