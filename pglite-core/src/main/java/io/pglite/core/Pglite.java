@@ -104,7 +104,7 @@ public final class Pglite implements AutoCloseable {
      * @throws UnsupportedOperationException for an instance with a data directory on disk (not yet supported)
      */
     public Snapshot snapshot() {
-        return new Snapshot(this, runIdle("snapshot", engine::snapshot));
+        return new Snapshot(runIdle("snapshot", engine::snapshot));
     }
 
     /**

@@ -279,7 +279,7 @@ public final class Engine {
         for (int i = 0; i < globals.length; i++) {
             globals[i] = instance.global(i).getValue();
         }
-        return new EngineSnapshot(this, memory.capture(), globals, runtime.linker().capture(), fileState);
+        return new EngineSnapshot(name, memory.capture(), globals, runtime.linker().capture(), fileState);
     }
 
     /**
@@ -291,7 +291,7 @@ public final class Engine {
      */
     public void restore(EngineSnapshot snapshot) {
         if (snapshot.memory.pages() > memory.maximumPages()) {
-            throw new IllegalArgumentException("the snapshot of " + snapshot.owner.name + " needs " + snapshot.memory.pages()
+            throw new IllegalArgumentException("the snapshot of " + snapshot.source + " needs " + snapshot.memory.pages()
                     + " pages of wasm memory, more than the ceiling of " + name + " (" + memory.maximumPages() + ")");
         }
         files.restore(snapshot.files);

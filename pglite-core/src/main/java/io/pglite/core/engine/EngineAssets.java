@@ -40,6 +40,13 @@ final class EngineAssets {
         }
     }
 
+    /** What this engine was built from, as one line: snapshot files must match it. */
+    static String buildKey() {
+        StringBuilder key = new StringBuilder();
+        new java.util.TreeMap<>(BuildInfo.PROPERTIES).forEach((name, value) -> key.append(name).append('=').append(value).append(' '));
+        return key.toString().trim();
+    }
+
     /** The PostgreSQL major version of the engine, e.g. {@code 18}. */
     static String postgresMajor() {
         return BuildInfo.PROPERTIES.getProperty("postgres.major");

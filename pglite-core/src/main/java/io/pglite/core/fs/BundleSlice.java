@@ -12,6 +12,15 @@ final class BundleSlice implements SharedContent {
         this.length = length;
     }
 
+    int offset() {
+        return offset;
+    }
+
+    /** Whether this slice is of {@code data}, the bundle a snapshot file refers to. */
+    boolean isOf(byte[] data) {
+        return bundle == data;
+    }
+
     @Override
     public long size() {
         return length;

@@ -16,6 +16,11 @@ public final class DataBundle {
     private static final String HEADER = "# pglite.data ";
 
     private final byte[] data;
+
+    /** The bytes slices refer into, for snapshot files. */
+    byte[] data() {
+        return data;
+    }
     private final List<File> files;
 
     private record File(String path, int start, int end) {

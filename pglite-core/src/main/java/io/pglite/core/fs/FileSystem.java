@@ -38,6 +38,10 @@ public final class FileSystem {
         this.rootVolume = rootVolume;
     }
 
+    MemoryVolume rootVolume() {
+        return rootVolume;
+    }
+
     /**
      * The namespace PGlite's own JavaScript host sets up: the data bundle's files under
      * {@code /pglite} and {@code /home/postgres}, {@code /tmp}, {@code /dev/shm},

@@ -28,6 +28,10 @@ final class FrozenContent implements SharedContent {
         return new ChunkedContent(chunks.clone(), size);
     }
 
+    int chunkCount() {
+        return chunks.length;
+    }
+
     /** The chunk at {@code index}, to prove sharing in tests. */
     byte[] chunk(int index) {
         return chunks[index];

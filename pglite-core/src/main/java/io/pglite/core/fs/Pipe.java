@@ -24,6 +24,33 @@ public final class Pipe {
     private final OpenFile reader = new End(EnumSet.of(OpenFlag.READ));
     private final OpenFile writer = new End(EnumSet.of(OpenFlag.WRITE));
 
+    /** The buffered bytes, in order, for a snapshot file. */
+    byte[] buffered() {
+        byte[] bytes = new byte[count];
+        for (int i = 0; i < count; i++) {
+            bytes[i] = buffer[(head + i) % CAPACITY];
+        }
+        return bytes;
+    }
+
+    /** A pipe holding {@code bytes}, its ends open as given. */
+    static Pipe holding(byte[] bytes, boolean readerOpen, boolean writerOpen) {
+        Pipe pipe = new Pipe();
+        System.arraycopy(bytes, 0, pipe.buffer, 0, bytes.length);
+        pipe.count = bytes.length;
+        pipe.readerOpen = readerOpen;
+        pipe.writerOpen = writerOpen;
+        return pipe;
+    }
+
+    boolean readerOpen() {
+        return readerOpen;
+    }
+
+    boolean writerOpen() {
+        return writerOpen;
+    }
+
     /** A pipe with the same buffered bytes and open ends, for a clone of the file system. */
     Pipe copy() {
         Pipe copy = new Pipe();

@@ -381,7 +381,7 @@ public final class DynamicLinkImports {
         TableInstance table = runtime.table();
         int size = tableTop < 0 ? table.size() : tableTop;
         int[] refs = new int[size];
-        Instance[] owners = new Instance[size];
+        Object[] owners = new Object[size];
         for (int i = 0; i < size; i++) {
             refs[i] = table.ref(i);
             owners[i] = table.instance(i);
@@ -423,7 +423,7 @@ public final class DynamicLinkImports {
         TableInstance table = runtime.table();
         for (int i = 0; i < table.size(); i++) {
             int ref = i < state.refs.length ? state.refs[i] : Value.REF_NULL_VALUE;
-            Instance owner = i < state.refs.length ? state.owners[i] : null;
+            Instance owner = i < state.refs.length ? (Instance) state.owners[i] : null;
             if (table.ref(i) != ref || table.instance(i) != owner) {
                 table.setRef(i, ref, owner);
             }
@@ -444,7 +444,7 @@ public final class DynamicLinkImports {
         if (table.size() < state.refs.length) {
             table.grow(state.refs.length - table.size(), Value.REF_NULL_VALUE, runtime.main());
         }
-        Map<Instance, Instance> instances = new IdentityHashMap<>();
+        Map<Object, Instance> instances = new IdentityHashMap<>();
         instances.put(state.main, runtime.main());
         instances.put(state.callbacks, runtime.callbacks()); // the host's own callbacks, maybe at other slots here
         Map<SideModule, SideModule> modules = new IdentityHashMap<>();
@@ -457,7 +457,7 @@ public final class DynamicLinkImports {
             }
             SideModule mine = link(theirs.path, bytes, theirs);
             modules.put(theirs, mine);
-            instances.put(theirs.instance, mine.instance);
+            instances.put(theirs.identity, mine.instance);
         }
         state.byPath.forEach((path, module) -> byPath.put(path, modules.get(module)));
         state.byHandle.forEach((handle, module) -> byHandle.put(handle, modules.get(module)));
@@ -475,22 +475,103 @@ public final class DynamicLinkImports {
         tableTop = state.refs.length;
     }
 
-    /** A captured linker state. */
+    /** A captured linker state; written to and read from snapshot files. */
     public static final class State {
+        /**
+         * Writes the modules (path, bases, GOT entries), the handles PostgreSQL holds and the table
+         * in use, each slot's owner as a code: -1 none, 0 main module, 1 host callbacks, 2+k module k.
+         */
+        public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+            List<SideModule> modules = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(byPath.values()));
+            modules.sort(java.util.Comparator.comparingInt(module -> module.tableBase));
+            Map<Object, Integer> codes = new IdentityHashMap<>();
+            codes.put(main, 0);
+            codes.put(callbacks, 1);
+            out.writeInt(modules.size());
+            for (int k = 0; k < modules.size(); k++) {
+                SideModule module = modules.get(k);
+                codes.put(module.identity, 2 + k);
+                out.writeUTF(module.path);
+                out.writeInt(module.memoryBase);
+                out.writeInt(module.memorySize);
+                out.writeInt(module.tableBase);
+                out.writeInt(module.tableSize);
+                out.writeInt(module.gots.size());
+                for (var got : new java.util.TreeMap<>(module.gots).entrySet()) {
+                    out.writeUTF(got.getKey());
+                    out.writeLong(got.getValue().getValue());
+                }
+            }
+            out.writeInt(byHandle.size());
+            for (var handle : byHandle.entrySet()) {
+                out.writeInt(handle.getKey());
+                out.writeInt(modules.indexOf(handle.getValue()));
+            }
+            out.writeInt(refs.length);
+            for (int i = 0; i < refs.length; i++) {
+                Integer code = owners[i] == null ? Integer.valueOf(-1) : codes.get(owners[i]);
+                if (code == null) {
+                    throw new IllegalStateException("table slot " + i + " belongs to an instance the snapshot does not know");
+                }
+                out.writeInt(refs[i]);
+                out.writeInt(code);
+            }
+        }
+
+        /** Reads what {@link #writeTo} wrote; restoring it links the modules again. */
+        public static State readFrom(java.io.DataInputStream in) throws java.io.IOException {
+            Object main = new Object();
+            Object callbacks = new Object();
+            List<SideModule> modules = new java.util.ArrayList<>();
+            Map<String, SideModule> byPath = new HashMap<>();
+            int moduleCount = in.readInt();
+            for (int k = 0; k < moduleCount; k++) {
+                String path = in.readUTF();
+                int memoryBase = in.readInt();
+                int memorySize = in.readInt();
+                int tableBase = in.readInt();
+                int tableSize = in.readInt();
+                Map<String, GlobalInstance> gots = new HashMap<>();
+                int gotCount = in.readInt();
+                for (int g = 0; g < gotCount; g++) {
+                    gots.put(in.readUTF(), new GlobalInstance(in.readLong(), 0, ValType.I32, MutabilityType.Var));
+                }
+                SideModule module = new SideModule(path, null, Map.of(), memoryBase, memorySize, tableBase, tableSize, gots);
+                modules.add(module);
+                byPath.put(path, module);
+            }
+            Map<Integer, SideModule> byHandle = new HashMap<>();
+            int handles = in.readInt();
+            for (int h = 0; h < handles; h++) {
+                byHandle.put(in.readInt(), modules.get(in.readInt()));
+            }
+            int size = in.readInt();
+            int[] refs = new int[size];
+            Object[] owners = new Object[size];
+            for (int i = 0; i < size; i++) {
+                refs[i] = in.readInt();
+                int code = in.readInt();
+                owners[i] = code == -1 ? null : code == 0 ? main : code == 1 ? callbacks : modules.get(code - 2).identity;
+            }
+            return new State(null, main, callbacks, byPath, byHandle, new HashMap<>(), null, null, refs, owners);
+        }
+
         private final DynamicLinkImports linker;
-        private final Instance main;
-        private final Instance callbacks;
+        /** Identities of the main module's and the callbacks' instances, owners in the table. */
+        private final Object main;
+        private final Object callbacks;
         private final Map<String, SideModule> byPath;
         private final Map<Integer, SideModule> byHandle;
         private final Map<String, ExportFunction> globalFunctions;
         private final List<FunctionType> knownTypes;
         private final Map<Instance, Map<Integer, Integer>> slots;
         private final int[] refs;
-        private final Instance[] owners;
+        /** The instance (or, read from a file, a stand-in identity) each slot's function belongs to. */
+        private final Object[] owners;
 
-        State(DynamicLinkImports linker, Instance main, Instance callbacks, Map<String, SideModule> byPath, Map<Integer, SideModule> byHandle,
+        State(DynamicLinkImports linker, Object main, Object callbacks, Map<String, SideModule> byPath, Map<Integer, SideModule> byHandle,
                 Map<String, ExportFunction> globalFunctions, List<FunctionType> knownTypes,
-                Map<Instance, Map<Integer, Integer>> slots, int[] refs, Instance[] owners) {
+                Map<Instance, Map<Integer, Integer>> slots, int[] refs, Object[] owners) {
             this.linker = linker;
             this.main = main;
             this.callbacks = callbacks;
@@ -518,10 +599,13 @@ public final class DynamicLinkImports {
         final int tableSize;
         /** Its GOT entries by "GOT.mem.name" / "GOT.func.name": addresses and table slots, set at link. */
         final Map<String, GlobalInstance> gots;
+        /** Who owns its table slots: its instance, or a stand-in for a module read from a file. */
+        final Object identity;
 
         SideModule(String path, Instance instance, Map<String, Export> exports,
                 int memoryBase, int memorySize, int tableBase, int tableSize, Map<String, GlobalInstance> gots) {
             this.gots = gots;
+            this.identity = instance != null ? instance : new Object();
             this.path = path;
             this.instance = instance;
             this.exports = exports;

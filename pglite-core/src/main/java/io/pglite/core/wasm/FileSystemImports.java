@@ -104,6 +104,57 @@ public final class FileSystemImports {
             this.descriptors = descriptors;
             this.files = files;
         }
+
+        /** Writes the files and the descriptor table (each descriptor as the index of its open file). */
+        public void writeTo(java.io.DataOutputStream out, io.pglite.core.fs.SnapshotCodec codec) throws java.io.IOException {
+            List<io.pglite.core.fs.OpenFile> distinct = new java.util.ArrayList<>();
+            java.util.Map<io.pglite.core.fs.OpenFile, Integer> index = new java.util.IdentityHashMap<>();
+            for (io.pglite.core.fs.OpenFile file : descriptors.files()) {
+                if (file != null && !index.containsKey(file)) {
+                    index.put(file, distinct.size());
+                    distinct.add(file);
+                }
+            }
+            codec.write(out, files, distinct, descriptors.positions());
+            out.writeInt(descriptors.files().length);
+            for (io.pglite.core.fs.OpenFile file : descriptors.files()) {
+                out.writeInt(file == null ? -1 : index.get(file));
+            }
+            long[] cloexec = descriptors.closeOnExec().toLongArray();
+            out.writeInt(cloexec.length);
+            for (long word : cloexec) {
+                out.writeLong(word);
+            }
+        }
+
+        /** Reads what {@link #writeTo} wrote; restoring it makes a clone. */
+        public static Snapshot readFrom(java.io.DataInputStream in, io.pglite.core.fs.SnapshotCodec codec) throws java.io.IOException {
+            io.pglite.core.fs.SnapshotCodec.Read read = codec.read(in);
+            int size = in.readInt();
+            if (size < 0 || size > FileDescriptors.MAX) {
+                throw new java.io.IOException("corrupt snapshot file: " + size + " descriptors");
+            }
+            io.pglite.core.fs.OpenFile[] table = new io.pglite.core.fs.OpenFile[size];
+            java.util.Map<io.pglite.core.fs.OpenFile, Integer> references = new java.util.IdentityHashMap<>();
+            java.util.Map<io.pglite.core.fs.OpenFile, Long> positions = new java.util.IdentityHashMap<>();
+            for (int fd = 0; fd < size; fd++) {
+                int i = in.readInt();
+                if (i >= read.open().size()) {
+                    throw new java.io.IOException("corrupt snapshot file: descriptor " + fd + " refers to open file " + i);
+                }
+                if (i >= 0) {
+                    table[fd] = read.open().get(i);
+                    references.merge(table[fd], 1, Integer::sum);
+                    positions.put(table[fd], table[fd].position());
+                }
+            }
+            long[] cloexec = new long[in.readInt()];
+            for (int w = 0; w < cloexec.length; w++) {
+                cloexec[w] = in.readLong();
+            }
+            return new Snapshot(new FileDescriptors.State(table, java.util.BitSet.valueOf(cloexec), references, positions),
+                    read.snapshot());
+        }
     }
 
     /** One host function per import, typed exactly as {@code pglite.wasm} imports it. */

@@ -30,6 +30,43 @@ public final class MemoryImage {
         return chunks[index];
     }
 
+    /** Writes the size and the non-zero chunks, each with its index. */
+    public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(pages);
+        out.writeInt(chunks.length);
+        int present = 0;
+        for (byte[] chunk : chunks) {
+            present += chunk == null ? 0 : 1;
+        }
+        out.writeInt(present);
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i] != null) {
+                out.writeInt(i);
+                out.write(chunks[i]);
+            }
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static MemoryImage readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        int pages = in.readInt();
+        int count = in.readInt();
+        if (pages < 0 || pages > 65536 || count != pages * (65536 / TrackedMemory.CHUNK_SIZE)) {
+            throw new java.io.IOException("corrupt snapshot file: memory of " + pages + " pages in " + count + " chunks");
+        }
+        byte[][] chunks = new byte[count][];
+        int present = in.readInt();
+        for (int k = 0; k < present; k++) {
+            int index = in.readInt();
+            if (index < 0 || index >= count) {
+                throw new java.io.IOException("corrupt snapshot file: memory chunk " + index);
+            }
+            chunks[index] = new byte[TrackedMemory.CHUNK_SIZE];
+            in.readFully(chunks[index]);
+        }
+        return new MemoryImage(pages, chunks);
+    }
+
     /** Bytes of heap this image holds itself (shared chunks counted in full). */
     public long retainedBytes() {
         long bytes = 16L + 8L * chunks.length;
