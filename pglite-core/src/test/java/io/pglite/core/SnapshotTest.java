@@ -194,10 +194,28 @@ class SnapshotTest {
                     () -> Pglite.builder().withSnapshot(snapshot).withDataDirectory(DataDirectory.temporary()).start());
             assertTrue(clone.getMessage().contains("a clone keeps its data in memory"), clone.getMessage());
         }
+    }
+
+    @Test
+    void aDirectoryOnDiskIsSnapshottedForClonesAndFilesButNotRestoredInPlace(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("disk.snapshot");
         try (Pglite onDisk = Pglite.builder().withDataDirectory(DataDirectory.at(dir.resolve("db"))).start()) {
-            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, onDisk::snapshot);
-            assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
-            assertEquals("1", onDisk.query("SELECT 1").singleValue());
+            onDisk.query("CREATE TABLE kept (x int)");
+            onDisk.query("INSERT INTO kept SELECT generate_series(1, 100)");
+            Snapshot snapshot = onDisk.snapshot();
+            onDisk.query("INSERT INTO kept VALUES (1000)");
+            UnsupportedOperationException inPlace = assertThrows(UnsupportedOperationException.class, () -> onDisk.restore(snapshot));
+            assertTrue(inPlace.getMessage().contains("start a clone from the snapshot instead"), inPlace.getMessage());
+            assertEquals("101", onDisk.query("SELECT count(*) FROM kept").singleValue(), "the refused restore changed nothing");
+            try (Pglite clone = Pglite.builder().withSnapshot(snapshot).start()) {
+                assertEquals("100", clone.query("SELECT count(*) FROM kept").singleValue());
+                clone.query("INSERT INTO kept VALUES (-1)");
+            }
+            snapshot.writeTo(file);
+            assertEquals("101", onDisk.query("SELECT count(*) FROM kept").singleValue(), "the clone wrote nothing to disk");
+        }
+        try (Pglite fromFile = Pglite.builder().withSnapshot(Snapshot.readFrom(file)).start()) {
+            assertEquals("5050", fromFile.query("SELECT sum(x) FROM kept").singleValue());
         }
     }
 

@@ -71,33 +71,102 @@ public final class FileSystem {
      */
     public FileSystemSnapshot snapshot(Iterable<OpenFile> open) {
         java.util.Map<MemoryNode, Object[]> states = new java.util.IdentityHashMap<>();
+        java.util.Map<Node, MemoryNode> substitutes = new java.util.HashMap<>(); // host nodes are equal by path
         java.util.ArrayDeque<Node> pending = new java.util.ArrayDeque<>();
         pending.add(rootVolume.root());
+        java.util.List<OpenFile> openFiles = new java.util.ArrayList<>();
         for (OpenFile file : open) {
-            if (file.node() != null) {
+            openFiles.add(file);
+            if (file.node() instanceof MemoryNode) {
                 pending.add(file.node());
             }
         }
         Node node;
         while ((node = pending.poll()) != null) {
-            if (node instanceof HostNode) {
-                throw new UnsupportedOperationException("a snapshot of files on disk (a data directory) is not supported yet");
-            }
             if (!(node instanceof MemoryNode memoryNode) || states.containsKey(memoryNode)) {
                 continue;
             }
-            states.put(memoryNode, new Object[] {memoryNode.metadata(), memoryNode.captureContent()});
-            if (memoryNode instanceof MemoryDirectory directory) {
-                directory.children().values().forEach(pending::add);
+            Object content = memoryNode.captureContent();
+            states.put(memoryNode, new Object[] {memoryNode.metadata(), content});
+            if (content instanceof java.util.TreeMap<?, ?> children) {
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Node> entries = (java.util.Map<String, Node>) children;
+                for (java.util.Map.Entry<String, Node> child : entries.entrySet()) {
+                    if (child.getValue() instanceof HostNode host) {
+                        child.setValue(captureHost(host, new MemoryVolume(0700, 0), states, substitutes));
+                    } else {
+                        pending.add(child.getValue());
+                    }
+                }
             }
         }
-        return new FileSystemSnapshot(this, states);
+        for (OpenFile file : openFiles) {
+            if (file.node() instanceof HostNode && !substitutes.containsKey(file.node())) {
+                throw new UnsupportedOperationException("a snapshot cannot hold " + file.path()
+                        + ", a file on disk that is open but no longer in the data directory");
+            }
+        }
+        return new FileSystemSnapshot(this, states, substitutes);
+    }
+
+    /**
+     * Reads a tree on disk into frozen in-memory nodes standing for it: how a snapshot holds a data
+     * directory (its files are read once, into copy-on-write chunks).
+     */
+    private static MemoryNode captureHost(HostNode host, MemoryVolume volume, java.util.Map<MemoryNode, Object[]> states,
+            java.util.Map<Node, MemoryNode> substitutes) {
+        try {
+            Stat stat = host.stat();
+            long[] metadata = {stat.permissions(), stat.accessTime(), stat.modifyTime(), stat.changeTime()};
+            MemoryNode copy;
+            Object content;
+            if (host instanceof HostDirectory directory) {
+                copy = volume.root().children().isEmpty() && !substitutes.containsValue(volume.root())
+                        ? volume.root() : new MemoryDirectory(volume, stat.permissions(), stat.modifyTime());
+                substitutes.put(host, copy);
+                java.util.TreeMap<String, Node> children = new java.util.TreeMap<>();
+                for (DirEntry entry : directory.entries()) {
+                    Node child = directory.lookup(entry.name());
+                    if (child instanceof HostNode hostChild) {
+                        children.put(entry.name(), captureHost(hostChild, volume, states, substitutes));
+                    }
+                }
+                content = children;
+            } else if (host instanceof HostFile file) {
+                ChunkedContent bytes = new ChunkedContent();
+                FileStorage storage = file.open(false);
+                try {
+                    byte[] buffer = new byte[1 << 16];
+                    long position = 0;
+                    int n;
+                    while ((n = storage.read(position, buffer, 0, buffer.length)) > 0) {
+                        bytes.write(position, buffer, 0, n);
+                        position += n;
+                    }
+                } finally {
+                    storage.close();
+                }
+                content = bytes.freeze();
+                copy = new MemoryFile(volume, stat.permissions(), stat.modifyTime(), (SharedContent) content);
+                substitutes.put(host, copy);
+            } else {
+                throw new UnsupportedOperationException("a snapshot cannot hold " + host.type() + " nodes of a data directory");
+            }
+            states.put(copy, new Object[] {metadata, content});
+            return copy;
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("could not read the data directory for a snapshot: " + e.getMessage(), e);
+        }
     }
 
     /** Puts every node captured by {@code snapshot} back as it was; nodes made since are unlinked. */
     public void restore(FileSystemSnapshot snapshot) {
         if (snapshot.owner() != this) {
             throw new IllegalArgumentException("the snapshot belongs to another file system");
+        }
+        if (snapshot.heldFilesOnDisk()) {
+            throw new UnsupportedOperationException("restoring a data directory on disk in place is not supported yet;"
+                    + " start a clone from the snapshot instead (Pglite.Builder.withSnapshot)");
         }
         snapshot.states().forEach((node, state) -> {
             node.restoreMetadata((long[]) state[0]);
@@ -165,7 +234,7 @@ public final class FileSystem {
             }
         });
         java.util.Map<Pipe, Pipe> pipes = new java.util.IdentityHashMap<>();
-        return file -> translate(file, copies, pipes);
+        return file -> translate(file, foreign, copies, pipes);
     }
 
     private static Node copyOf(MemoryNode node, Object[] state, java.util.Map<Volume, MemoryVolume> volumes) {
@@ -186,7 +255,8 @@ public final class FileSystem {
         return null;
     }
 
-    private OpenFile translate(OpenFile file, java.util.Map<Node, Node> copies, java.util.Map<Pipe, Pipe> pipes) {
+    private OpenFile translate(OpenFile file, FileSystemSnapshot foreign, java.util.Map<Node, Node> copies,
+            java.util.Map<Pipe, Pipe> pipes) {
         Pipe pipe = Pipe.of(file);
         if (pipe != null) {
             Pipe copy = pipes.computeIfAbsent(pipe, Pipe::copy);
@@ -205,9 +275,9 @@ public final class FileSystem {
         if (file.nonBlocking()) {
             flags.add(OpenFlag.NON_BLOCKING);
         }
-        Node node = copies.get(file.node());
+        Node node = copies.get(foreign.nodeOf(file));
         OpenFile copy;
-        if (file instanceof FileHandle && node instanceof MemoryFile memoryFile) {
+        if (node instanceof MemoryFile memoryFile && !(file instanceof DirectoryHandle)) { // also a file on disk, held in memory
             copy = new FileHandle(file.path(), flags, memoryFile, memoryFile);
         } else if (file instanceof DirectoryHandle directory && node instanceof Directory mine) {
             copy = new DirectoryHandle(file.path(), flags, mine, directory.parentInode());

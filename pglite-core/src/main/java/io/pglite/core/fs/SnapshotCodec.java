@@ -137,11 +137,12 @@ public final class SnapshotCodec {
                 }
                 continue;
             }
-            Integer node = ids.get(file.node());
+            Integer node = ids.get(snapshot.nodeOf(file));
             if (node == null) {
                 throw new IllegalStateException("cannot write open file " + file.path() + ": its node is not in the snapshot");
             }
-            out.writeByte(file instanceof DirectoryHandle ? DIRECTORY : file instanceof DeviceHandle ? DEVICE : FILE);
+            Node held = snapshot.nodeOf(file);
+            out.writeByte(held instanceof MemoryDirectory ? DIRECTORY : held instanceof DeviceNode ? DEVICE : FILE);
             out.writeInt(node);
             out.writeLong(file instanceof DirectoryHandle directory ? directory.parentInode() : 0);
         }
