@@ -56,7 +56,7 @@ public final class TrackedMemory implements Memory {
                 chunks[i] = copyUnlessZero(i);
             }
         }
-        Arrays.fill(dirty, (byte) 0);
+        Arrays.fill(dirty, 0, chunkCount, (byte) 0);
         base = new MemoryImage(memory.pages(), chunks);
         return base;
     }
@@ -82,15 +82,15 @@ public final class TrackedMemory implements Memory {
                 }
             }
         }
-        Arrays.fill(dirty, (byte) 0);
+        Arrays.fill(dirty, 0, chunkCount, (byte) 0);
         base = image;
     }
 
     /** How many chunks were written since the last capture or restore. */
     public int dirtyChunks() {
         int count = 0;
-        for (byte d : dirty) {
-            count += d;
+        for (int i = 0; i < memory.pages() * CHUNKS_PER_PAGE; i++) {
+            count += dirty[i];
         }
         return count;
     }
