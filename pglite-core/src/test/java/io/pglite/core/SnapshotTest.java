@@ -130,6 +130,58 @@ class SnapshotTest {
     }
 
     @Test
+    void statementsPreparedBeforeTheSnapshotAndAfterItBothWorkAfterARestore() throws Exception {
+        try (Pglite pg = Pglite.start(); Connection c = DriverManager.getConnection(pg.jdbcUrl() + "?prepareThreshold=1", "postgres", "")) {
+            PreparedStatement before = c.prepareStatement("SELECT ?::int + 1");
+            for (int i = 0; i < 3; i++) {
+                before.setInt(1, i);
+                before.executeQuery().close(); // server-prepared before the snapshot: the restored backend has it
+            }
+            Snapshot snapshot = pg.snapshot();
+            PreparedStatement after = c.prepareStatement("SELECT ?::int + 2");
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < 3; i++) {
+                    after.setInt(1, i);
+                    after.executeQuery().close(); // prepared after it: gone after each restore, prepared again
+                }
+                pg.restore(snapshot);
+                before.setInt(1, 41);
+                try (ResultSet rs = before.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(42, rs.getInt(1));
+                }
+                after.setInt(1, 40);
+                try (ResultSet rs = after.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(42, rs.getInt(1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void restoringAnotherInstancesSnapshotKeepsThisInstancesStatementsApart() throws Exception {
+        try (Pglite a = Pglite.start(); Pglite b = Pglite.start();
+             Connection onA = DriverManager.getConnection(a.jdbcUrl() + "?prepareThreshold=1", "postgres", "");
+             Connection onB = DriverManager.getConnection(b.jdbcUrl() + "?prepareThreshold=1", "postgres", "")) {
+            PreparedStatement psA = onA.prepareStatement("SELECT ?::int + 1");
+            PreparedStatement psB = onB.prepareStatement("SELECT ?::int + 100"); // both S_1 of connection 1001
+            for (int i = 0; i < 2; i++) {
+                psA.setInt(1, 0);
+                psA.executeQuery().close();
+                psB.setInt(1, 0);
+                psB.executeQuery().close();
+            }
+            b.restore(a.snapshot());
+            psB.setInt(1, 5);
+            try (ResultSet rs = psB.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(105, rs.getInt(1), "b's own statement, prepared again, not a's of the same name");
+            }
+        }
+    }
+
+    @Test
     void aRestoreWaitsForAClientTransactionToEnd() throws Exception {
         try (Pglite pg = Pglite.start(); Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
             c.createStatement().execute("CREATE TABLE t (x int)");

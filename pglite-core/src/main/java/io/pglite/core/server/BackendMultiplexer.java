@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -428,6 +429,25 @@ final class BackendMultiplexer {
         return null;
     }
 
+    /** Runs a query for the server itself; returns the first column of its rows (text). */
+    private List<String> internalColumn(Engine engine, String sql) {
+        BackendOutput output = BackendOutput.collecting(this);
+        engine.exchange(query(sql), output);
+        byte[] answer = output.collected();
+        List<String> values = new java.util.ArrayList<>();
+        for (int position = 0; position + 5 <= answer.length; ) {
+            int length = ByteBuffer.wrap(answer, position + 1, 4).getInt();
+            if (answer[position] == 'D') {
+                int valueLength = ByteBuffer.wrap(answer, position + 7, 4).getInt();
+                if (valueLength >= 0) {
+                    values.add(new String(answer, position + 11, valueLength, StandardCharsets.UTF_8));
+                }
+            }
+            position += 1 + length;
+        }
+        return values;
+    }
+
     /** {@code Pglite.exchange}: the API's own traffic, with notifications routed to the listening clients. */
     byte[] exchange(Engine engine, byte[] message) {
         BackendOutput output = BackendOutput.collecting(this);
@@ -441,9 +461,10 @@ final class BackendMultiplexer {
      * the channels clients listen to are listened to again.
      */
     void backendRestored(Engine engine) {
+        Set<String> present = new java.util.HashSet<>(internalColumn(engine, "SELECT name FROM pg_prepared_statements"));
         for (ClientSession session : sessions.values()) {
             synchronized (session) {
-                session.statementsLost();
+                session.statementsLost(present);
             }
         }
         StringBuilder listen = new StringBuilder();

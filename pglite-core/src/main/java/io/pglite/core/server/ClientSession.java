@@ -52,13 +52,18 @@ final class ClientSession {
     /** LISTEN/UNLISTEN commands sent since the backend was last idle for this connection. */
     final List<ListenRegistry.Intent> listenIntents = new ArrayList<>();
 
-    ClientSession(int processId, int secret, Channel channel, String user, Map<String, String> startupParameters) {
+    /**
+     * @param namespace unique to the server, so that statement names never match those of another
+     *        instance's snapshot restored here
+     */
+    ClientSession(int processId, int secret, Channel channel, String user, Map<String, String> startupParameters,
+            String namespace) {
         this.processId = processId;
         this.secret = secret;
         this.channel = channel;
         this.user = user;
         this.startupParameters = startupParameters;
-        this.namePrefix = ("c" + processId + ":").getBytes(StandardCharsets.US_ASCII);
+        this.namePrefix = ("c" + processId + "." + namespace + ":").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Whether the backend must stay with this connection: a transaction or an unsynced batch is open. */
@@ -210,9 +215,17 @@ final class ClientSession {
         return all;
     }
 
-    /** The backend was restored: every statement of this connection is gone from it. Caller holds the monitor. */
-    void statementsLost() {
-        lost.addAll(statements.keySet());
+    /**
+     * The backend was restored to a snapshot, which has the named statements {@code present}: this
+     * connection's others are gone from it and are prepared again when next used. Caller holds the monitor.
+     */
+    void statementsLost(Set<String> present) {
+        lost.clear();
+        for (String statement : statements.keySet()) {
+            if (!present.contains(statement)) {
+                lost.add(statement);
+            }
+        }
     }
 
     /** Puts the Parse of a lost statement before the first message that uses it. */

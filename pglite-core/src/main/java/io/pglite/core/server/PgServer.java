@@ -37,6 +37,7 @@ public final class PgServer implements AutoCloseable {
     private final ScramAuthenticator.Credentials credentials;
     private final BackendMultiplexer multiplexer;
     private final AtomicInteger processIds = new AtomicInteger(1000);
+    private final String namespace = Long.toString(new java.security.SecureRandom().nextLong() >>> 24, 36);
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
@@ -137,6 +138,11 @@ public final class PgServer implements AutoCloseable {
 
     BackendMultiplexer multiplexer() {
         return multiplexer;
+    }
+
+    /** A short name unique to this server, part of every statement name its connections use. */
+    String namespace() {
+        return namespace;
     }
 
     int nextProcessId() {

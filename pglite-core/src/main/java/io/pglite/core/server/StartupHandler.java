@@ -137,7 +137,8 @@ final class StartupHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticated(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(BackendMessages.authenticationOk(ctx.alloc()));
-        ClientSession session = new ClientSession(server.nextProcessId(), RANDOM.nextInt(), ctx.channel(), user, parameters);
+        ClientSession session = new ClientSession(server.nextProcessId(), RANDOM.nextInt(), ctx.channel(), user, parameters,
+                server.namespace());
         ctx.pipeline().replace(this, "session", new SessionHandler(server.multiplexer(), session));
         server.multiplexer().open(session);
     }

@@ -69,7 +69,7 @@ class ClientSessionTest {
     }
 
     private static ClientSession session() {
-        return new ClientSession(1001, 7, new EmbeddedChannel(), "postgres", Map.of());
+        return new ClientSession(1001, 7, new EmbeddedChannel(), "postgres", Map.of(), "test");
     }
 
     private static void add(ClientSession session, byte[]... messages) {
