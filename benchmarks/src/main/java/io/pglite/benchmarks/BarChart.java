@@ -88,7 +88,14 @@ final class BarChart {
                         new Bar("pglite", median(results.jdbc, Variant.PGLITE, jdbcKey), PGLITE),
                         new Bar("pglite prep.", median(results.jdbc, Variant.PGLITE,
                                 RoundTripProbe.key(JdbcProbe.PREPARED, RoundTripProbe.MEDIAN)), PGLITE),
-                        new Bar("Zonky", jdbcStatement, ZONKY))));
+                        new Bar("Zonky", jdbcStatement, ZONKY))),
+                new Panel("Reset to clean, median", "ms", Report.RESTORE_GOAL_MS, List.of(
+                        new Bar("restore", median(results.reset, Variant.PGLITE,
+                                ResetProbe.key(ResetProbe.RESTORE, ResetProbe.MEDIAN)), PGLITE),
+                        new Bar("template", median(results.reset, Variant.ZONKY,
+                                ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)), ZONKY),
+                        new Bar("TRUNCATE", median(results.reset, Variant.ZONKY,
+                                ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)), ZONKY))));
     }
 
     private static void draw(Graphics2D g, Panel panel, int left) {

@@ -71,6 +71,12 @@ public final class BenchmarkMain {
                     Integer.toString(settings.iterations()), Integer.toString(settings.inserts()),
                     Integer.toString(settings.poolSeconds()))));
         }
+        for (Variant variant : Variant.DEFAULTS) {
+            progress("6. a clean database again: restore, clone, template copy, TRUNCATE", variant);
+            results.reset.put(variant, List.of(launchers.forKind(variant.kind()).run(ResetProbe.class,
+                    variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.resets()),
+                    Integer.toString(settings.clones()), Integer.toString(settings.snapshots()))));
+        }
     }
 
     private static ProbeRun freshJvm(Launchers launchers, Variant variant) throws Exception {

@@ -16,9 +16,17 @@ final class Numbers {
         return String.format(Locale.ROOT, pattern, value);
     }
 
+    /** A ratio; below 0.1 with two significant digits and as a fraction, e.g. {@code 0.0031× (1/320)}. */
     static String ratio(double numerator, double denominator) {
-        return Double.isNaN(numerator) || Double.isNaN(denominator) || denominator == 0
-                ? "–" : format(numerator / denominator) + "×";
+        if (Double.isNaN(numerator) || Double.isNaN(denominator) || denominator == 0) {
+            return "–";
+        }
+        double ratio = numerator / denominator;
+        if (ratio > 0 && ratio < 0.1) {
+            return new java.math.BigDecimal(ratio).round(new java.math.MathContext(2)).toPlainString()
+                    + "× (1/" + format(1 / ratio) + ")";
+        }
+        return format(ratio) + "×";
     }
 
     /** Relative change from {@code before} to {@code after}, signed, in percent. */

@@ -24,6 +24,11 @@ final class PgliteDatabase implements Database {
         return new PgliteDatabase(Pglite.builder().withName("bench-" + COUNTER.incrementAndGet()).start());
     }
 
+    /** The instance itself, for what only pglite offers (snapshots). */
+    Pglite pglite() {
+        return pglite;
+    }
+
     @Override
     public int selectOne() {
         return Integer.parseInt(pglite.query("SELECT 1").singleValue());

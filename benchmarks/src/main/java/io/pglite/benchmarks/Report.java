@@ -28,6 +28,9 @@ final class Report {
     static final double HEAP_GOAL_MIB = 160;
     /** The wire-protocol server's goal: pglite's JDBC round trip within this factor of Zonky's. */
     static final double JDBC_GOAL_RATIO = 3;
+    static final double RESTORE_GOAL_MS = 10;
+    static final double RESTORE_P99_GOAL_MS = 25;
+    static final double SNAPSHOT_GOAL_MIB = 32;
     static final String EXCHANGE = "exchange()";
     static final String QUERY = "query()";
     static final String JDBC_STATEMENT = "JDBC Statement";
@@ -49,12 +52,13 @@ final class Report {
         StringBuilder md = new StringBuilder();
         header(md);
         ratios(md);
-        md.append("![pglite and Zonky: start, round trip, memory, JDBC](").append(chartPath).append(")\n\n");
+        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database](").append(chartPath).append(")\n\n");
         freshJvm(md);
         secondInstance(md);
         roundTrip(md);
         memory(md);
         jdbc(md);
+        reset(md);
         hugeMethods(md);
         return md.toString();
     }
@@ -75,9 +79,11 @@ final class Report {
                 .append(", PostgreSQL running as user `").append(run.zonkyUser()).append("`. ")
                 .append("Every probe runs in a child JVM of its own, default JVM options unless a variant names one. ")
                 .append(String.format(Locale.ROOT, "Sizes: %d fresh JVMs per variant, %d later instances, "
-                        + "%,d round trips per API, %d idle instances, %,d timed JDBC inserts, a %d s pool run.\n\n",
+                        + "%,d round trips per API, %d idle instances, %,d timed JDBC inserts, a %d s pool run, "
+                        + "%d timed resets per way, %d clones, %d retained snapshots.\n\n",
                         settings.runs(), settings.repeats(), settings.iterations(), settings.instances(),
-                        settings.inserts(), settings.poolSeconds()));
+                        settings.inserts(), settings.poolSeconds(), settings.resets(), settings.clones(),
+                        settings.snapshots()));
     }
 
     private void ratios(StringBuilder md) {
@@ -116,7 +122,52 @@ final class Report {
                 median(results.memory, Variant.PGLITE, MemoryProbe.JVM_RSS_PER_INSTANCE),
                 median(results.memory, Variant.ZONKY, MemoryProbe.SERVER_PSS_PER_INSTANCE), Double.NaN, "");
         jdbcRatios(table);
+        resetRatios(table);
         md.append(table).append('\n');
+    }
+
+    /** The ratio rows of figure 6: pglite's restore against both of Zonky's ways to a clean database. */
+    private void resetRatios(Table table) {
+        Map<Variant, List<ProbeRun>> reset = results.reset;
+        String restore = ResetProbe.key(ResetProbe.RESTORE, ResetProbe.MEDIAN);
+        String restoreP99 = ResetProbe.key(ResetProbe.RESTORE, ResetProbe.P99);
+        compare(table, "clean database after a test-like change, median (ms): pglite `restore(snapshot)`, Zonky "
+                        + "`CREATE DATABASE … TEMPLATE` + first connection + query",
+                median(reset, Variant.PGLITE, restore),
+                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)),
+                RESTORE_GOAL_MS, "ms");
+        compare(table, "same, p99 (ms)", median(reset, Variant.PGLITE, restoreP99),
+                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.P99)),
+                RESTORE_P99_GOAL_MS, "ms");
+        compare(table, "clean database after a test-like change, median (ms): pglite `restore(snapshot)`, Zonky "
+                        + "`TRUNCATE` of the " + ResetProbe.TABLES + " tables + re-insert of their "
+                        + String.format(Locale.ROOT, "%,d", ResetProbe.TABLES * ResetProbe.ROWS) + " rows",
+                median(reset, Variant.PGLITE, restore),
+                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)),
+                RESTORE_GOAL_MS, "ms");
+        compare(table, "same, p99 (ms)", median(reset, Variant.PGLITE, restoreP99),
+                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.P99)),
+                RESTORE_P99_GOAL_MS, "ms");
+        compare(table, "the test-like change itself over JDBC (pglite: right after a restore), median (ms)",
+                median(reset, Variant.PGLITE, ResetProbe.key(ResetProbe.WORK, ResetProbe.MEDIAN)),
+                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.WORK, ResetProbe.MEDIAN)), Double.NaN, "");
+        compare(table, "one more database in the clean state, median (ms): pglite clone `withSnapshot(s).start()` + "
+                        + "query, Zonky `CREATE DATABASE … TEMPLATE` + first connection + query",
+                median(reset, Variant.PGLITE, ResetProbe.key(ResetProbe.CLONE, ResetProbe.MEDIAN)),
+                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)),
+                Double.NaN, "");
+        compare(table, "heap of a snapshot (MiB): pglite `Snapshot.memoryBytes()` of the first one (Zonky: none, "
+                        + "its template is files)",
+                median(reset, Variant.PGLITE, ResetProbe.SNAPSHOT_MEMORY), Double.NaN, SNAPSHOT_GOAL_MIB, "MiB");
+        compare(table, "JVM heap per retained later snapshot, after GC (MiB)",
+                median(reset, Variant.PGLITE, ResetProbe.RETAINED_HEAP), Double.NaN, Double.NaN, "");
+        double wrongPglite = median(reset, Variant.PGLITE, ResetProbe.MISMATCHES)
+                + median(reset, Variant.PGLITE, ResetProbe.LATER_MISMATCHES)
+                + median(reset, Variant.PGLITE, ResetProbe.CLONE_MISMATCHES);
+        double wrongZonky = median(reset, Variant.ZONKY, ResetProbe.MISMATCHES)
+                + median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.COPY_MISMATCHES));
+        table.row("resets, restores and clones that left different data", count(wrongPglite), count(wrongZonky), "",
+                "0", Double.isNaN(wrongPglite) ? "" : wrongPglite == 0 ? "yes" : "**no**");
     }
 
     /** The ratio rows of figure 5; the server's goal is a ratio to Zonky, not a time. */
@@ -317,6 +368,67 @@ final class Report {
             }
         }
         md.append(others).append('\n');
+    }
+
+    private void reset(StringBuilder md) {
+        md.append("### 6. A clean database for the next test: restore, clone, template copy, TRUNCATE\n\n");
+        md.append("One child JVM per kind, one schema: ").append(ResetProbe.TABLES).append(" tables of ")
+                .append(String.format(Locale.ROOT, "%,d", ResetProbe.ROWS)).append(" rows each (`serial` key, `text`, ")
+                .append("`integer`, `timestamptz`; an index on the integer and one on the timestamp), created through ")
+                .append("JDBC, then `ANALYZE`. The test-like change, on one JDBC connection in autocommit with ")
+                .append("prepared statements: ").append(ResetProbe.INSERTS).append(" `INSERT`s into `t1`, ")
+                .append(ResetProbe.UPDATES).append(" `UPDATE`s of random rows of `t2`, ").append(ResetProbe.DELETES)
+                .append(" `DELETE`s from `t3`. **pglite:** a snapshot of the clean state, then ")
+                .append(settings.resets()).append(" timed cycles (after ").append(ResetProbe.PGLITE_WARMUP_CYCLES)
+                .append(" untimed) of the change then `restore(snapshot)`, each timed alone; the JDBC connection ")
+                .append("stays open across the restores. Then the change ").append(settings.resets() / 5)
+                .append(" times in a row without restores (what a restore costs the statements after it), ")
+                .append(settings.snapshots()).append(" later snapshots, each after a change, held at once (heap ")
+                .append("after five `System.gc()` before and after, per snapshot; then each is restored and ")
+                .append("checked), and ").append(settings.clones()).append(" clones started one after another with ")
+                .append("`Pglite.builder().withSnapshot(clean).start()`, each timed until `SELECT count(*) FROM t1` ")
+                .append("answers (the first one of the JVM reported apart). **Zonky:** the schema in a database ")
+                .append("`template_db`; ").append(settings.resets()).append(" timed copies (after ")
+                .append(ResetProbe.ZONKY_WARMUP_CYCLES).append(" untimed) with `CREATE DATABASE t_n TEMPLATE ")
+                .append("template_db`, a first connection to it and the same query (what Zonky's ")
+                .append("`PreparedDbProvider` does for each database), each dropped afterwards (not timed with it); ")
+                .append("then, on one copy, ").append(settings.resets()).append(" cycles of the change then `TRUNCATE` ")
+                .append("of the ten tables `RESTART IDENTITY` and the same `INSERT … SELECT` of their rows, in one ")
+                .append("transaction. After every reset a fingerprint of the tables (row count, sums of the integer, ")
+                .append("of `hashtext` of the text and of the timestamp, largest key, sequence value) must equal the ")
+                .append("clean one: on pglite the three changed tables after each restore and all ten every ")
+                .append(ResetProbe.FULL_CHECK_EVERY).append("th, on Zonky all ten every time; clones and ")
+                .append("restored later snapshots are checked in full.\n\n");
+        Table times = new Table("kind", "step", "median (ms)", "p99 (ms)", "mean (ms)", "max (ms)");
+        String suffix = ": " + ResetProbe.MEDIAN;
+        for (Variant variant : Variant.DEFAULTS) {
+            for (String key : keys(Map.of(variant, results.reset.getOrDefault(variant, List.of())))) {
+                if (!key.endsWith(suffix)) {
+                    continue;
+                }
+                String step = key.substring(0, key.length() - suffix.length());
+                times.row(variant.label(), step,
+                        format(median(results.reset, variant, key)),
+                        format(median(results.reset, variant, ResetProbe.key(step, ResetProbe.P99))),
+                        format(median(results.reset, variant, ResetProbe.key(step, ResetProbe.MEAN))),
+                        format(median(results.reset, variant, ResetProbe.key(step, ResetProbe.MAX))));
+            }
+        }
+        md.append(times).append('\n');
+        Table others = new Table(header("measure", Variant.DEFAULTS));
+        for (String key : keys(results.reset)) {
+            if (!key.endsWith(ResetProbe.MEDIAN) && !key.endsWith(ResetProbe.P99)
+                    && !key.endsWith(ResetProbe.MEAN) && !key.endsWith(ResetProbe.MAX)) {
+                others.row(row(label(key), Variant.DEFAULTS, variant -> resetFigure(key, median(results.reset, variant, key))));
+            }
+        }
+        md.append(others).append('\n');
+    }
+
+    /** Counts as whole numbers, other figures as usual. */
+    private static String resetFigure(String key, double value) {
+        return key.equals(ResetProbe.CYCLES) || key.equals(ResetProbe.RETAINED) || key.equals(ResetProbe.CLONES_TIMED)
+                || key.endsWith("different data") ? count(value) : format(value);
     }
 
     /** Server settings as on/off, counts as whole numbers, times as every other figure. */

@@ -12,6 +12,7 @@ final class Results {
     final Map<Variant, List<ProbeRun>> roundTrip = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> memory = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> jdbc = new LinkedHashMap<>();
+    final Map<Variant, List<ProbeRun>> reset = new LinkedHashMap<>();
 
     /** The median over a variant's runs of a figure; NaN if it has none. */
     static double median(Map<Variant, List<ProbeRun>> figure, Variant variant, String key) {

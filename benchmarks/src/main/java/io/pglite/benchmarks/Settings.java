@@ -10,8 +10,13 @@ package io.pglite.benchmarks;
  * @param instances idle instances started for figure 4
  * @param inserts timed single-row inserts for figure 5 (after {@code warmup} of them at least)
  * @param poolSeconds length of figure 5's timed pool run, after a fixed warm-up
+ * @param resets timed reset cycles of each way of figure 6 (pglite restore, Zonky template copy,
+ *     Zonky TRUNCATE and re-insert), after a few untimed ones
+ * @param clones pglite clones started one after another for figure 6 (the first one reported apart)
+ * @param snapshots later pglite snapshots held at once for figure 6's heap per retained snapshot
  */
-record Settings(int runs, int repeats, int warmup, int iterations, int instances, int inserts, int poolSeconds) {
+record Settings(int runs, int repeats, int warmup, int iterations, int instances, int inserts, int poolSeconds,
+        int resets, int clones, int snapshots) {
 
     static Settings fromSystemProperties() {
         return new Settings(
@@ -21,6 +26,9 @@ record Settings(int runs, int repeats, int warmup, int iterations, int instances
                 Integer.getInteger("bench.iterations", 20000),
                 Integer.getInteger("bench.instances", 4),
                 Integer.getInteger("bench.inserts", 10000),
-                Integer.getInteger("bench.poolSeconds", 20));
+                Integer.getInteger("bench.poolSeconds", 20),
+                Integer.getInteger("bench.resets", 200),
+                Integer.getInteger("bench.clones", 6),
+                Integer.getInteger("bench.snapshots", 10));
     }
 }

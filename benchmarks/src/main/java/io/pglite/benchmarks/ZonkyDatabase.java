@@ -73,6 +73,11 @@ final class ZonkyDatabase implements Database {
         return postgres.getJdbcUrl("postgres", "postgres");
     }
 
+    /** A JDBC URL, user {@code postgres} included, of another database of the instance. */
+    String jdbcUrl(String database) {
+        return postgres.getJdbcUrl("postgres", database);
+    }
+
     @Override
     public Map<String, Double> breakdown() {
         return connection == null ? Map.of() : Map.of("JDBC connect (ms)", connectMillis);
