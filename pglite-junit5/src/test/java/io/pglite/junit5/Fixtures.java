@@ -307,6 +307,25 @@ final class Fixtures {
     static class ParallelSharedB extends ParallelA {
     }
 
+    /** A temporary data directory: the first method on it, later ones on in-memory clones of the snapshot. */
+    @PgliteInstance(initScripts = "db/schema.sql", dataDirectory = PgliteInstance.Storage.TEMPORARY)
+    static class Temporary {
+        static final Set<String> DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+        @BeforeAll
+        static void setUp(Pglite pg, DataSource dataSource) throws SQLException {
+            assertTrue(pg.dataDirectory().isPresent());
+            DIRECTORIES.add(pg.dataDirectory().get().toString());
+            insert(dataSource, "before all");
+        }
+
+        @RepeatedTest(3)
+        void isolated(DataSource dataSource) throws SQLException {
+            assertEquals(2, count(dataSource));
+            insert(dataSource, "each");
+        }
+    }
+
     // ------------------------------------------------------------ misuse
 
     @PgliteInstance(initScripts = "db/nope.sql")

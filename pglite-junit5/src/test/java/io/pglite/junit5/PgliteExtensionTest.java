@@ -112,6 +112,15 @@ class PgliteExtensionTest {
     }
 
     @Test
+    void temporaryDataDirectory() {
+        Fixtures.Temporary.DIRECTORIES.clear();
+        assertAllPassed(run(Fixtures.Temporary.class), 3);
+        assertEquals(2, started(), "the instance on disk for the first method, one in-memory clone for the others");
+        String directory = Fixtures.Temporary.DIRECTORIES.iterator().next();
+        assertTrue(!java.nio.file.Files.exists(java.nio.file.Path.of(directory)), "deleted on close: " + directory);
+    }
+
+    @Test
     void credentials() {
         assertAllPassed(run(Fixtures.Credentials.class), 1);
     }
