@@ -73,7 +73,6 @@ public final class PgliteExtension implements BeforeAllCallback, BeforeEachCallb
         if (slot != state.pool.primary()) {
             List<Field> shared = injectableFields(context.getRequiredTestClass(), true);
             if (perClassInstance) {
-                shared = new java.util.ArrayList<>(shared);
                 shared.addAll(injectableFields(context.getRequiredTestClass(), false));
             }
             if (!shared.isEmpty()) {
@@ -146,19 +145,14 @@ public final class PgliteExtension implements BeforeAllCallback, BeforeEachCallb
         return "supported are " + SUPPORTED + ", found " + type.getName();
     }
 
+    /** The fields to set: annotated {@code @PgliteInject} or {@code @PgliteJdbcUrl}, static or not. */
     private static List<Field> injectableFields(Class<?> type, boolean statics) {
-        return AnnotationSupport.findAnnotatedFields(type, PgliteInject.class,
-                        f -> Modifier.isStatic(f.getModifiers()) == statics, HierarchyTraversalMode.TOP_DOWN)
-                .stream()
-                .collect(Collectors.toCollection(java.util.ArrayList::new))
-                .stream()
-                .collect(Collectors.collectingAndThen(Collectors.toList(), list -> {
-                    list.addAll(AnnotationSupport.findAnnotatedFields(type, PgliteJdbcUrl.class,
-                            f -> Modifier.isStatic(f.getModifiers()) == statics
-                                    && !AnnotationSupport.isAnnotated(f, PgliteInject.class),
-                            HierarchyTraversalMode.TOP_DOWN));
-                    return list;
-                }));
+        List<Field> fields = new java.util.ArrayList<>(AnnotationSupport.findAnnotatedFields(type, PgliteInject.class,
+                f -> Modifier.isStatic(f.getModifiers()) == statics, HierarchyTraversalMode.TOP_DOWN));
+        fields.addAll(AnnotationSupport.findAnnotatedFields(type, PgliteJdbcUrl.class,
+                f -> Modifier.isStatic(f.getModifiers()) == statics && !AnnotationSupport.isAnnotated(f, PgliteInject.class),
+                HierarchyTraversalMode.TOP_DOWN));
+        return fields;
     }
 
     private static void inject(Object instance, Field field, Slot slot, ExtensionContext context) {
