@@ -132,7 +132,7 @@ class DataDirectoryTest {
         }
         long descriptors = openDescriptors();
         int threads = Thread.activeCount();
-        long heap = PgliteLifecycleTest.usedHeapAfterGc();
+        long heap = Heap.usedAfterGc();
         for (int i = 0; i < 200; i++) {
             try (Pglite pg = Pglite.builder().withDataDirectory(DataDirectory.at(dir)).withFsync(false).start()) {
                 pg.query("SELECT 1");
@@ -140,7 +140,7 @@ class DataDirectoryTest {
         }
         assertTrue(openDescriptors() <= descriptors + 2, "descriptors: " + descriptors + " -> " + openDescriptors());
         assertTrue(Thread.activeCount() <= threads + 1, "threads: " + threads + " -> " + Thread.activeCount());
-        long growth = PgliteLifecycleTest.usedHeapAfterGc() - heap;
+        long growth = Heap.usedAfterGc() - heap;
         assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 200 cycles");
     }
 

@@ -54,11 +54,11 @@ class PgliteLifecycleTest {
             for (int i = 0; i < 100; i++) {
                 pg.query("INSERT INTO counter VALUES (" + i + ")");
             }
-            long before = usedHeapAfterGc();
+            long before = Heap.usedAfterGc();
             for (int i = 0; i < 1000; i++) {
                 assertEquals(String.valueOf(i), pg.query("SELECT " + i).singleValue());
             }
-            long growth = usedHeapAfterGc() - before;
+            long growth = Heap.usedAfterGc() - before;
             assertTrue(growth < 16L << 20, "heap grew by " + growth + " bytes over 1,000 queries");
         }
     }
@@ -68,31 +68,18 @@ class PgliteLifecycleTest {
         for (int i = 0; i < 5; i++) {
             Pglite.start().close();
         }
-        long before = usedHeapAfterGc();
+        long before = Heap.usedAfterGc();
         int threadsBefore = Thread.activeCount();
         for (int i = 0; i < 100; i++) {
             try (Pglite pg = Pglite.start()) {
                 assertEquals("1", pg.query("SELECT 1").singleValue());
             }
         }
-        long growth = usedHeapAfterGc() - before;
+        long growth = Heap.usedAfterGc() - before;
         assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 100 start/close cycles");
         Set<String> engineThreads = Thread.getAllStackTraces().keySet().stream()
                 .map(Thread::getName).filter(n -> n.startsWith("pglite-")).collect(Collectors.toSet());
         assertEquals(Set.of(), engineThreads);
         assertTrue(Thread.activeCount() <= threadsBefore + 1, "threads: " + threadsBefore + " -> " + Thread.activeCount());
-    }
-
-    static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

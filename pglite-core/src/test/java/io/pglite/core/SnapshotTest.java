@@ -87,11 +87,11 @@ class SnapshotTest {
                 pg.query("INSERT INTO t (payload) SELECT repeat('x', 100) FROM generate_series(1, 10)");
                 pg.restore(snapshot);
                 if (i == 100) {
-                    baseline = usedHeap();
+                    baseline = Heap.usedAfterGc();
                 }
             }
             assertEquals("0", pg.query("SELECT count(*) FROM t").singleValue());
-            long growth = usedHeap() - baseline;
+            long growth = Heap.usedAfterGc() - baseline;
             assertTrue(growth < 32L << 20, "heap grew by " + (growth >> 10) + " KiB over 900 restores");
         }
     }
@@ -324,14 +324,5 @@ class SnapshotTest {
                 assertEquals("21:-1:" + i, results.get(i).get(120, TimeUnit.SECONDS));
             }
         }
-    }
-
-    private static long usedHeap() throws InterruptedException {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

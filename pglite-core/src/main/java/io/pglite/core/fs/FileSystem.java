@@ -262,19 +262,7 @@ public final class FileSystem {
             Pipe copy = pipes.computeIfAbsent(pipe, Pipe::copy);
             return file.readable() ? copy.reader() : copy.writer();
         }
-        java.util.Set<OpenFlag> flags = java.util.EnumSet.noneOf(OpenFlag.class);
-        if (file.readable()) {
-            flags.add(OpenFlag.READ);
-        }
-        if (file.writable()) {
-            flags.add(OpenFlag.WRITE);
-        }
-        if (file.append()) {
-            flags.add(OpenFlag.APPEND);
-        }
-        if (file.nonBlocking()) {
-            flags.add(OpenFlag.NON_BLOCKING);
-        }
+        java.util.Set<OpenFlag> flags = file.flags();
         Node node = copies.get(foreign.nodeOf(file));
         OpenFile copy;
         if (node instanceof MemoryFile memoryFile && !(file instanceof DirectoryHandle)) { // also a file on disk, held in memory

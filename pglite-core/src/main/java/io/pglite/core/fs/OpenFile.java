@@ -70,6 +70,11 @@ public abstract class OpenFile {
     public void restorePosition(long position) {
     }
 
+    /** The access mode and status flags, as {@link FileSystem#open} takes them. */
+    final Set<OpenFlag> flags() {
+        return OpenFlag.of(readable, writable, append, nonBlocking);
+    }
+
     /** {@code F_SETFL}: the only status flags that can change after opening. */
     public final void setStatusFlags(boolean append, boolean nonBlocking) {
         this.append = append;

@@ -17,5 +17,23 @@ public enum OpenFlag {
     /** Fail with {@code ELOOP} if the last path component is a symbolic link ({@code O_NOFOLLOW}). */
     NO_FOLLOW,
     /** Reads of an empty pipe fail with {@code EAGAIN} ({@code O_NONBLOCK}); kept for {@code F_GETFL}. */
-    NON_BLOCKING
+    NON_BLOCKING;
+
+    /** The access mode and status flags an open file keeps. */
+    static java.util.Set<OpenFlag> of(boolean read, boolean write, boolean append, boolean nonBlocking) {
+        java.util.Set<OpenFlag> flags = java.util.EnumSet.noneOf(OpenFlag.class);
+        if (read) {
+            flags.add(READ);
+        }
+        if (write) {
+            flags.add(WRITE);
+        }
+        if (append) {
+            flags.add(APPEND);
+        }
+        if (nonBlocking) {
+            flags.add(NON_BLOCKING);
+        }
+        return flags;
+    }
 }

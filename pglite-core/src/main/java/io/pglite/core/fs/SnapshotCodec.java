@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,19 +240,7 @@ public final class SnapshotCodec {
         List<OpenFile> open = new ArrayList<>(openCount);
         for (int i = 0; i < openCount; i++) {
             String path = in.readUTF();
-            Set<OpenFlag> flags = EnumSet.noneOf(OpenFlag.class);
-            if (in.readBoolean()) {
-                flags.add(OpenFlag.READ);
-            }
-            if (in.readBoolean()) {
-                flags.add(OpenFlag.WRITE);
-            }
-            if (in.readBoolean()) {
-                flags.add(OpenFlag.APPEND);
-            }
-            if (in.readBoolean()) {
-                flags.add(OpenFlag.NON_BLOCKING);
-            }
+            Set<OpenFlag> flags = OpenFlag.of(in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean());
             long position = in.readLong();
             byte kind = in.readByte();
             OpenFile file;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pglite.core.Heap;
 import io.pglite.core.Pglite;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -36,7 +37,7 @@ class BackpressureTest {
             out.flush();
             readMessagesUntilReady(in);
 
-            long heapBefore = usedHeapAfterGc();
+            long heapBefore = Heap.usedAfterGc();
             byte[] sql = QUERY.getBytes(StandardCharsets.UTF_8);
             out.writeByte('Q');
             out.writeInt(5 + sql.length);
@@ -48,7 +49,7 @@ class BackpressureTest {
             CompletableFuture<Boolean> otherQuery = CompletableFuture.supplyAsync(pg::isHealthy);
             Thread.sleep(500);
             assertFalse(otherQuery.isDone(), "the backend is paused in the middle of the result, not finished");
-            long heapWhilePaused = usedHeapAfterGc();
+            long heapWhilePaused = Heap.usedAfterGc();
             assertTrue(heapWhilePaused - heapBefore < 48L * 1024 * 1024,
                     "the server holds a window, not the result: heap grew by " + (heapWhilePaused - heapBefore) / 1024 + " KiB");
 
@@ -80,14 +81,5 @@ class BackpressureTest {
                 return new long[] {rows, bytes};
             }
         }
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }
