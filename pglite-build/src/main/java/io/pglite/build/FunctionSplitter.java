@@ -37,16 +37,14 @@ import java.util.TreeSet;
  * <p>Function, table, element, export and global indices stay valid: new types, functions and globals are appended.
  * Custom sections (such as {@code dylink.0}) and all other sections are copied unchanged.
  *
- * <p>Options: {@code --wasm in.wasm --out out.wasm [--max-size BYTES]}, where the limit is the size of a function
- * body in bytes of wasm (locals declarations included).
+ * <p>Options: {@code --wasm in.wasm --out out.wasm --max-size BYTES --version V}, where the limit is the size of a
+ * function body in bytes of wasm (locals declarations included) and {@code V} must be {@link #VERSION}.
  */
 public final class FunctionSplitter {
 
     /** Version of the transform, part of the key of the AOT output made from its result. */
     public static final String VERSION = "1";
 
-    /** Body size above which a function is split, in bytes of wasm; Chicory 1.7.5 compiles bodies of this size. */
-    public static final int DEFAULT_MAX_SIZE = 16_000;
 
     private static final byte[] HEADER = {0, 'a', 's', 'm', 1, 0, 0, 0};
     private static final int TYPE_SECTION = 1;
@@ -60,6 +58,8 @@ public final class FunctionSplitter {
     private static final int EXIT_COST = 10;
     /** Regions smaller than this are not worth a call. */
     private static final int MIN_REGION = 48;
+    /** A br_table that leaves a region to more outer labels than this is run again by the caller. */
+    private static final int TABLE_EXITS = 4;
     /** Type of the global that hands a br_table's index back; shares the map of return globals under a fake type. */
     private static final byte INDEX_TYPE = 0x01;
 
@@ -84,6 +84,10 @@ public final class FunctionSplitter {
         Args options = Args.parse(args);
         Path out = options.path("out");
         int max = Integer.parseInt(options.string("max-size"));
+        if (!VERSION.equals(options.string("version"))) {
+            throw new IllegalArgumentException("--version " + options.string("version") + " (expected: " + VERSION
+                    + ", the version of this FunctionSplitter; the build's AOT key must name the version it runs)");
+        }
         FunctionSplitter splitter = new FunctionSplitter(max);
         byte[] result = splitter.transform(Files.readAllBytes(options.path("wasm")));
         boolean written = BuildFiles.writeIfChanged(out, result);
@@ -880,11 +884,16 @@ public final class FunctionSplitter {
                     collectExits(insn.elseBody, depth + 1, functionLabel, targets, tables);
                 }
             } else if (insn.op == WasmCode.BR_TABLE) {
+                TreeSet<Integer> outer = new TreeSet<>();
                 for (int label : insn.labels) {
                     if (label >= depth) {
-                        tables.add(insn);
-                        break;
+                        outer.add(label - depth == functionLabel ? RETURN_TARGET : label - depth);
                     }
+                }
+                if (outer.size() > TABLE_EXITS) {
+                    tables.add(insn); // run again by the caller
+                } else {
+                    targets.addAll(outer);
                 }
             } else if (insn.labels != null) {
                 if (insn.labels[0] >= depth) {
@@ -947,10 +956,12 @@ public final class FunctionSplitter {
                     result.add(Insn.branch(WasmCode.BR_TABLE, labels));
                 } else if (insn.labels != null) {
                     int[] labels = insn.labels.clone();
-                    if (labels[0] >= depth) {
-                        int outer = labels[0] - depth;
-                        int code = targetCode.get(outer == functionLabel ? RETURN_TARGET : outer);
-                        labels[0] = depth + exitCount - code;
+                    for (int i = 0; i < labels.length; i++) {
+                        if (labels[i] >= depth) {
+                            int outer = labels[i] - depth;
+                            int code = targetCode.get(outer == functionLabel ? RETURN_TARGET : outer);
+                            labels[i] = depth + exitCount - code;
+                        }
                     }
                     result.add(Insn.branch(insn.op, labels));
                 } else if (insn.op == WasmCode.RETURN) {

@@ -107,7 +107,7 @@ class FunctionSplitterTest {
     void switchInLoopWithLocalsOfAllTypes() {
         byte[] wasm = switchModule();
         long[][] inputs = inputs(200, 1);
-        for (int max : new int[] {300, 350, 450, 550}) {
+        for (int max : new int[] {350, 450, 550}) {
             byte[] split = assertSameResults(wasm, 1, max, inputs);
             assertTrue(bodySizes(split).length > 1, "split into " + bodySizes(split).length + " functions");
         }
