@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * and the functions left to Chicory's interpreter.
  *
  * <p>Options: {@code --pglite-version V --integrity I --wasm F --data F --pgdata pgdata.tar --chicory-version V
- * --interpreted 1,2,... --out pglite-build.properties}.
+ * --split "FunctionSplitter 1, max 30000" --out pglite-build.properties}.
  */
 public final class BuildInfo {
 
@@ -44,8 +44,7 @@ public final class BuildInfo {
         properties.put("postgres.major", postgres.major());
         properties.put("postgres.version", postgres.full());
         properties.put("chicory.version", options.string("chicory-version"));
-        properties.put("chicory.interpretedFunctions", options.integers("interpreted").stream()
-                .map(String::valueOf).collect(Collectors.joining(",")));
+        properties.put("pglite.split", options.string("split"));
         String text = "# What the pglite-wasm artifact was built from (written by " + BuildInfo.class.getName() + ")\n"
                 + properties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
                         .collect(Collectors.joining());
