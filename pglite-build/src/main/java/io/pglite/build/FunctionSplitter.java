@@ -101,13 +101,6 @@ public final class FunctionSplitter {
         return new FunctionSplitter(maxSize).transform(wasm);
     }
 
-    /** What the last {@link #split} did, one line per split function (for tests and the build log). */
-    static List<String> splitReport(byte[] wasm, int maxSize) {
-        FunctionSplitter splitter = new FunctionSplitter(maxSize);
-        splitter.transform(wasm);
-        return splitter.report;
-    }
-
     // ---------------------------------------------------------------- module
 
     private record Section(int id, byte[] contents) {

@@ -168,35 +168,6 @@ final class WasmCode {
         }
     }
 
-    /** A readable listing of instructions, for debugging. */
-    static String dump(List<Insn> insns, String indent) {
-        StringBuilder out = new StringBuilder();
-        for (Insn insn : insns) {
-            out.append(indent);
-            if (insn.structured()) {
-                out.append(insn.op == BLOCK ? "block" : insn.op == LOOP ? "loop" : "if").append(' ')
-                        .append(java.util.Arrays.toString(insn.blockType)).append('\n')
-                        .append(dump(insn.body, indent + "  "));
-                if (insn.elseBody != null) {
-                    out.append(indent).append("else\n").append(dump(insn.elseBody, indent + "  "));
-                }
-                out.append(indent).append("end\n");
-            } else if (insn.labels != null) {
-                out.append(insn.op == BR ? "br" : insn.op == BR_IF ? "br_if" : "br_table")
-                        .append(java.util.Arrays.toString(insn.labels)).append('\n');
-            } else if (insn.op >= LOCAL_GET && insn.op <= LOCAL_TEE) {
-                out.append(insn.op == LOCAL_GET ? "local.get " : insn.op == LOCAL_SET ? "local.set " : "local.tee ")
-                        .append(insn.local).append('\n');
-            } else {
-                for (byte b : insn.raw) {
-                    out.append(String.format("%02x ", b & 0xff));
-                }
-                out.append('\n');
-            }
-        }
-        return out.toString();
-    }
-
     static int sizeOf(List<Insn> insns) {
         int size = 0;
         for (Insn insn : insns) {
