@@ -62,6 +62,7 @@ final class BarChart {
         String exchange = RoundTripProbe.key(Report.EXCHANGE, RoundTripProbe.MEDIAN);
         String jdbcKey = RoundTripProbe.key(JdbcProbe.STATEMENT, RoundTripProbe.MEDIAN);
         double jdbcStatement = median(results.jdbc, Variant.ZONKY, jdbcKey);
+        double suiteZonky = median(results.suite, Variant.ZONKY, SuiteProbe.TOTAL) / 1000;
         return List.of(
                 new Panel("Fresh JVM to first result", "ms", Report.FRESH_GOAL_MS, List.of(
                         new Bar("pglite", median(results.freshJvm, Variant.PGLITE, StartupProbe.FIRST_RESULT), PGLITE),
@@ -95,7 +96,12 @@ final class BarChart {
                         new Bar("template", median(results.reset, Variant.ZONKY,
                                 ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)), ZONKY),
                         new Bar("TRUNCATE", median(results.reset, Variant.ZONKY,
-                                ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)), ZONKY))));
+                                ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)), ZONKY))),
+                new Panel("Suite " + SuiteProbe.CLASSES + "×" + SuiteProbe.METHODS + ", reset per test", "s", suiteZonky, "Zonky's time", List.of(
+                        new Bar("pglite", median(results.suite, Variant.PGLITE, SuiteProbe.TOTAL) / 1000, PGLITE),
+                        new Bar("pglite shared", median(results.suite, Variant.PGLITE_SHARED, SuiteProbe.TOTAL) / 1000,
+                                PGLITE),
+                        new Bar("Zonky", suiteZonky, ZONKY))));
     }
 
     private static void draw(Graphics2D g, Panel panel, int left) {

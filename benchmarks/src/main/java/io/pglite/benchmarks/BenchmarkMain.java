@@ -77,6 +77,24 @@ public final class BenchmarkMain {
                     variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.resets()),
                     Integer.toString(settings.clones()), Integer.toString(settings.snapshots()))));
         }
+        for (Variant variant : Variant.SUITES) {
+            results.suite.put(variant, new ArrayList<>());
+        }
+        for (int i = 1; i <= settings.suiteRuns(); i++) { // interleaved, as figure 1
+            for (Variant variant : Variant.SUITES) {
+                progress("7. test suite of " + SuiteProbe.CLASSES + " classes × " + SuiteProbe.METHODS
+                        + " methods, run " + i + "/" + settings.suiteRuns(), variant);
+                results.suite.get(variant).add(launchers.forKind(variant.kind()).run(SuiteProbe.class,
+                        variant.jvmOptions(), suiteOf(variant).name()));
+            }
+        }
+    }
+
+    private static SuiteProbe.Suite suiteOf(Variant variant) {
+        if (variant == Variant.PGLITE_SHARED) {
+            return SuiteProbe.Suite.PGLITE_SHARED;
+        }
+        return variant.kind() == DatabaseKind.PGLITE ? SuiteProbe.Suite.PGLITE : SuiteProbe.Suite.ZONKY;
     }
 
     private static ProbeRun freshJvm(Launchers launchers, Variant variant) throws Exception {

@@ -5,6 +5,7 @@ import static io.pglite.benchmarks.Numbers.format;
 import static io.pglite.benchmarks.Numbers.ratio;
 import static io.pglite.benchmarks.Results.median;
 
+import io.pglite.benchmarks.suite.SuiteWork;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ final class Report {
     static final double RESTORE_GOAL_MS = 10;
     static final double RESTORE_P99_GOAL_MS = 25;
     static final double SNAPSHOT_GOAL_MIB = 32;
+    /** Figure 7's goal: pglite's suite faster than Zonky's, a ratio below this. */
+    static final double SUITE_GOAL_RATIO = 1;
     static final String EXCHANGE = "exchange()";
     static final String QUERY = "query()";
     static final String JDBC_STATEMENT = "JDBC Statement";
@@ -52,13 +55,14 @@ final class Report {
         StringBuilder md = new StringBuilder();
         header(md);
         ratios(md);
-        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database](").append(chartPath).append(")\n\n");
+        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database, test suite](").append(chartPath).append(")\n\n");
         freshJvm(md);
         secondInstance(md);
         roundTrip(md);
         memory(md);
         jdbc(md);
         reset(md);
+        suite(md);
         hugeMethods(md);
         return md.toString();
     }
@@ -80,10 +84,11 @@ final class Report {
                 .append("Every probe runs in a child JVM of its own, default JVM options unless a variant names one. ")
                 .append(String.format(Locale.ROOT, "Sizes: %d fresh JVMs per variant, %d later instances, "
                         + "%,d round trips per API, %d idle instances, %,d timed JDBC inserts, a %d s pool run, "
-                        + "%d timed resets per way, %d clones, %d retained snapshots.\n\n",
+                        + "%d timed resets per way, %d clones, %d retained snapshots, %d runs of the test suite "
+                        + "per variant.\n\n",
                         settings.runs(), settings.repeats(), settings.iterations(), settings.instances(),
                         settings.inserts(), settings.poolSeconds(), settings.resets(), settings.clones(),
-                        settings.snapshots()));
+                        settings.snapshots(), settings.suiteRuns()));
     }
 
     private void ratios(StringBuilder md) {
@@ -123,6 +128,7 @@ final class Report {
                 median(results.memory, Variant.ZONKY, MemoryProbe.SERVER_PSS_PER_INSTANCE), Double.NaN, "");
         jdbcRatios(table);
         resetRatios(table);
+        suiteRatios(table);
         md.append(table).append('\n');
     }
 
@@ -168,6 +174,40 @@ final class Report {
                 + median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.COPY_MISMATCHES));
         table.row("resets, restores and clones that left different data", count(wrongPglite), count(wrongZonky), "",
                 "0", Double.isNaN(wrongPglite) ? "" : wrongPglite == 0 ? "yes" : "**no**");
+    }
+
+    /** The ratio rows of figure 7: whole suites, goal faster than Zonky; and that every test passed. */
+    private void suiteRatios(Table table) {
+        double zonky = median(results.suite, Variant.ZONKY, SuiteProbe.TOTAL) / 1000;
+        String suite = "test suite of " + SuiteProbe.CLASSES + " classes × " + SuiteProbe.METHODS
+                + " methods, reset per method, launcher start to end, median (s): ";
+        for (Variant variant : List.of(Variant.PGLITE, Variant.PGLITE_SHARED)) {
+            double pglite = median(results.suite, variant, SuiteProbe.TOTAL) / 1000;
+            double ratio = pglite / zonky;
+            table.row(suite + (variant == Variant.PGLITE ? "pglite `@PgliteInstance` defaults"
+                            : "pglite `@PgliteInstance(sharing = SUITE)`") + ", Zonky template copy per method",
+                    format(pglite), format(zonky), ratio(pglite, zonky), "< 1× Zonky",
+                    Double.isNaN(ratio) ? "" : ratio < SUITE_GOAL_RATIO ? "yes" : "**no**");
+            suite = "same: ";
+        }
+        double notPassed = notPassed(Variant.PGLITE) + notPassed(Variant.PGLITE_SHARED);
+        double notPassedZonky = notPassed(Variant.ZONKY);
+        table.row("suite tests that did not pass, all runs (pglite: both suites)", count(notPassed),
+                count(notPassedZonky), "", "0", Double.isNaN(notPassed) ? "" : notPassed == 0 ? "yes" : "**no**");
+    }
+
+    /** Tests of a suite variant's runs that failed, were aborted or skipped, or never ran; NaN without runs. */
+    private double notPassed(Variant variant) {
+        List<ProbeRun> runs = results.suite.getOrDefault(variant, List.of());
+        if (runs.isEmpty()) {
+            return Double.NaN;
+        }
+        double total = 0;
+        for (ProbeRun run : runs) {
+            total += SuiteProbe.CLASSES * SuiteProbe.METHODS - run.get(SuiteProbe.PASSED)
+                    + run.get(SuiteProbe.CONTAINERS_FAILED);
+        }
+        return total;
     }
 
     /** The ratio rows of figure 5; the server's goal is a ratio to Zonky, not a time. */
@@ -423,6 +463,49 @@ final class Report {
             }
         }
         md.append(others).append('\n');
+    }
+
+    private void suite(StringBuilder md) {
+        md.append("### 7. A test suite: ").append(SuiteProbe.CLASSES).append(" classes × ")
+                .append(SuiteProbe.METHODS).append(" methods, a clean database for every method\n\n");
+        md.append("A synthetic JUnit 5 suite (`io.pglite.benchmarks.suite`, in the module's main sources so that ")
+                .append("no surefire run picks it up): each class's setup creates a table with an index and inserts ")
+                .append(SuiteWork.SETUP_ROWS).append(" rows; each method inserts ").append(SuiteWork.OWN_ROWS)
+                .append(" rows of its own with a `PreparedStatement` and checks it sees exactly those and the setup's ")
+                .append("(odd methods take a `DataSource` and open a connection, even ones a `Connection`). ")
+                .append("It runs through the JUnit Platform launcher (`LauncherFactory.create()`, discovery of the ")
+                .append(SuiteProbe.CLASSES).append(" classes, `execute`), sequentially, in a child JVM per run, timed ")
+                .append("from `LauncherFactory.create()` to the return of `execute` (every instance and cluster is ")
+                .append("closed by then). **pglite:** the classes annotated `@PgliteInstance` (defaults: an instance ")
+                .append("per class, started when the class starts, set up by its `@BeforeAll`, restored to that state ")
+                .append("before each method; connections from the extension's HikariCP pool), and the same with ")
+                .append("`sharing = SUITE` (the first class starts a template instance; each later class gets it back ")
+                .append("restored to its empty post-init state, then runs its `@BeforeAll`). **Zonky:** a small ")
+                .append("extension in the module (`ZonkyTemplateExtension`) that works the way Zonky's ")
+                .append("`PreparedDbProvider` does: one cluster for the run (`EmbeddedPostgres.builder().start()`, ")
+                .append("when the first class starts), per class a template database prepared with the same setup, per ")
+                .append("method `CREATE DATABASE t_n TEMPLATE tmpl_n` made ahead on a background thread, one at a ")
+                .append("time, like Zonky's pipeline, and a `DataSource`/connection to it (pgjdbc, no pool), copies ")
+                .append("never dropped. (Zonky's own `PreparedDbExtension` starts a cluster per distinct preparer ")
+                .append("and, registered static, makes one database per class, not per method.) ")
+                .append(settings.suiteRuns()).append(" runs of each, interleaved: median (min–max). A method's ")
+                .append("time counts from its start event to its end event, reset and parameter resolution ")
+                .append("included.\n\n");
+        Table table = new Table(header("measure", Variant.SUITES));
+        for (String key : keys(results.suite)) {
+            boolean isCount = key.startsWith("tests ") || key.startsWith("classes ");
+            table.row(row(label(key), Variant.SUITES, variant -> isCount
+                    ? countSpread(Results.stats(results.suite, variant, key))
+                    : spread(Results.stats(results.suite, variant, key))));
+        }
+        table.row(row("whole child process, wall (ms)", Variant.SUITES,
+                variant -> spread(Results.wallTimes(results.suite, variant))));
+        md.append(table).append('\n');
+    }
+
+    private static String countSpread(Samples samples) {
+        return samples.min() == samples.max() || Double.isNaN(samples.median()) ? count(samples.median())
+                : count(samples.min()) + "–" + count(samples.max());
     }
 
     /** Counts as whole numbers, other figures as usual. */

@@ -13,6 +13,7 @@ final class Results {
     final Map<Variant, List<ProbeRun>> memory = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> jdbc = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> reset = new LinkedHashMap<>();
+    final Map<Variant, List<ProbeRun>> suite = new LinkedHashMap<>();
 
     /** The median over a variant's runs of a figure; NaN if it has none. */
     static double median(Map<Variant, List<ProbeRun>> figure, Variant variant, String key) {

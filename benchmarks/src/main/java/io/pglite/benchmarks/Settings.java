@@ -14,9 +14,10 @@ package io.pglite.benchmarks;
  *     Zonky TRUNCATE and re-insert), after a few untimed ones
  * @param clones pglite clones started one after another for figure 6 (the first one reported apart)
  * @param snapshots later pglite snapshots held at once for figure 6's heap per retained snapshot
+ * @param suiteRuns runs of figure 7's synthetic test suite per variant, interleaved
  */
 record Settings(int runs, int repeats, int warmup, int iterations, int instances, int inserts, int poolSeconds,
-        int resets, int clones, int snapshots) {
+        int resets, int clones, int snapshots, int suiteRuns) {
 
     static Settings fromSystemProperties() {
         return new Settings(
@@ -29,6 +30,7 @@ record Settings(int runs, int repeats, int warmup, int iterations, int instances
                 Integer.getInteger("bench.poolSeconds", 20),
                 Integer.getInteger("bench.resets", 200),
                 Integer.getInteger("bench.clones", 6),
-                Integer.getInteger("bench.snapshots", 10));
+                Integer.getInteger("bench.snapshots", 10),
+                Integer.getInteger("bench.suiteRuns", 3));
     }
 }

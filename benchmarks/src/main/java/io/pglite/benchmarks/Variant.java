@@ -13,9 +13,13 @@ record Variant(String label, DatabaseKind kind, List<String> jvmOptions) {
     static final Variant PGLITE_HUGE_METHODS = new Variant("pglite " + HUGE_METHODS_FLAG, DatabaseKind.PGLITE,
             List.of(HUGE_METHODS_FLAG));
     static final Variant ZONKY = new Variant("Zonky", DatabaseKind.ZONKY, List.of());
+    /** pglite in figure 7 with {@code @PgliteInstance(sharing = SUITE)}: the same JVM, another suite. */
+    static final Variant PGLITE_SHARED = new Variant("pglite, sharing = SUITE", DatabaseKind.PGLITE, List.of());
 
     /** Every variant, for the figures that compare the JIT flag too. */
     static final List<Variant> ALL = List.of(PGLITE, PGLITE_HUGE_METHODS, ZONKY);
     /** One variant per kind, with default JVM options. */
     static final List<Variant> DEFAULTS = List.of(PGLITE, ZONKY);
+    /** Figure 7's suites: {@code @PgliteInstance} defaults, with suite sharing, Zonky template copies. */
+    static final List<Variant> SUITES = List.of(PGLITE, PGLITE_SHARED, ZONKY);
 }
