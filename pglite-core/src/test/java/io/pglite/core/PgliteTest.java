@@ -124,4 +124,13 @@ class PgliteTest {
         assertEquals("ok", PG.get().query("SELECT 'ok'").singleValue());
         assertFalse(PG.get().isFailed());
     }
+
+    @Test
+    void copyFromStdinThroughTheApiFailsTheCopyAndNotTheInstance() {
+        PG.get().query("CREATE TABLE copy_api (x int)");
+        PgliteSqlException e = assertThrows(PgliteSqlException.class, () -> PG.get().query("COPY copy_api FROM STDIN"));
+        assertTrue(e.getMessage().contains("COPY FROM STDIN needs a client connection"), e.getMessage());
+        assertFalse(PG.get().isFailed());
+        assertEquals("0", PG.get().query("SELECT count(*) FROM copy_api").singleValue());
+    }
 }
