@@ -59,8 +59,8 @@ final class BarChart {
     }
 
     private static List<Panel> panels(Results results) {
-        String exchange = RoundTripProbe.key(Report.EXCHANGE, RoundTripProbe.MEDIAN);
-        String jdbcKey = RoundTripProbe.key(JdbcProbe.STATEMENT, RoundTripProbe.MEDIAN);
+        String exchange = ProbeOutput.key(Report.EXCHANGE, RoundTripProbe.MEDIAN);
+        String jdbcKey = ProbeOutput.key(JdbcProbe.STATEMENT, RoundTripProbe.MEDIAN);
         double jdbcStatement = median(results.jdbc, Variant.ZONKY, jdbcKey);
         double suiteZonky = median(results.suite, Variant.ZONKY, SuiteProbe.TOTAL) / 1000;
         return List.of(
@@ -79,7 +79,7 @@ final class BarChart {
                         new Bar("+flag", median(results.roundTrip, Variant.PGLITE_HUGE_METHODS, exchange),
                                 PGLITE_HUGE_METHODS),
                         new Bar("Zonky", median(results.roundTrip, Variant.ZONKY,
-                                RoundTripProbe.key(Report.JDBC_STATEMENT, RoundTripProbe.MEDIAN)), ZONKY))),
+                                ProbeOutput.key(Report.JDBC_STATEMENT, RoundTripProbe.MEDIAN)), ZONKY))),
                 new Panel("Memory per idle instance", "MiB", Report.HEAP_GOAL_MIB, List.of(
                         new Bar("pglite heap", median(results.memory, Variant.PGLITE, MemoryProbe.HEAP_PER_INSTANCE), PGLITE),
                         new Bar("Zonky pg RSS", median(results.memory, Variant.ZONKY,
@@ -88,15 +88,15 @@ final class BarChart {
                         String.format(java.util.Locale.ROOT, "%.0f× Zonky", Report.JDBC_GOAL_RATIO), List.of(
                         new Bar("pglite", median(results.jdbc, Variant.PGLITE, jdbcKey), PGLITE),
                         new Bar("pglite prep.", median(results.jdbc, Variant.PGLITE,
-                                RoundTripProbe.key(JdbcProbe.PREPARED, RoundTripProbe.MEDIAN)), PGLITE),
+                                ProbeOutput.key(JdbcProbe.PREPARED, RoundTripProbe.MEDIAN)), PGLITE),
                         new Bar("Zonky", jdbcStatement, ZONKY))),
                 new Panel("Reset to clean, median", "ms", Report.RESTORE_GOAL_MS, List.of(
                         new Bar("restore", median(results.reset, Variant.PGLITE,
-                                ResetProbe.key(ResetProbe.RESTORE, ResetProbe.MEDIAN)), PGLITE),
+                                ProbeOutput.key(ResetProbe.RESTORE, ResetProbe.MEDIAN)), PGLITE),
                         new Bar("template", median(results.reset, Variant.ZONKY,
-                                ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)), ZONKY),
+                                ProbeOutput.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)), ZONKY),
                         new Bar("TRUNCATE", median(results.reset, Variant.ZONKY,
-                                ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)), ZONKY))),
+                                ProbeOutput.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)), ZONKY))),
                 new Panel("Suite " + SuiteProbe.CLASSES + "×" + SuiteProbe.METHODS + ", reset per test", "s", suiteZonky, "Zonky's time", List.of(
                         new Bar("pglite", median(results.suite, Variant.PGLITE, SuiteProbe.TOTAL) / 1000, PGLITE),
                         new Bar("pglite shared", median(results.suite, Variant.PGLITE_SHARED, SuiteProbe.TOTAL) / 1000,

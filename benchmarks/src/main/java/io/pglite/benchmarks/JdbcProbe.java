@@ -159,10 +159,10 @@ public final class JdbcProbe {
     }
 
     private static void reportMicros(String way, Samples samples) {
-        report(RoundTripProbe.key(way, RoundTripProbe.MEDIAN), samples.median());
-        report(RoundTripProbe.key(way, RoundTripProbe.P99), samples.percentile(99));
-        report(RoundTripProbe.key(way, RoundTripProbe.MEAN), samples.mean());
-        report(RoundTripProbe.key(way, RoundTripProbe.MIN), samples.min());
+        report(ProbeOutput.key(way, RoundTripProbe.MEDIAN), samples.median());
+        report(ProbeOutput.key(way, RoundTripProbe.P99), samples.percentile(99));
+        report(ProbeOutput.key(way, RoundTripProbe.MEAN), samples.mean());
+        report(ProbeOutput.key(way, RoundTripProbe.MIN), samples.min());
     }
 
     private static void createAccounts(Connection connection) throws SQLException {

@@ -12,6 +12,11 @@ final class ProbeOutput {
     private ProbeOutput() {
     }
 
+    /** The result key of one statistic of one way of doing something, e.g. "JDBC Statement: median (us)". */
+    static String key(String way, String statistic) {
+        return way + ": " + statistic;
+    }
+
     static void report(String key, double value) {
         System.out.println(PREFIX + key + "\t" + String.format(Locale.ROOT, "%.4f", value));
     }

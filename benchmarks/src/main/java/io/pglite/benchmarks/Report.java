@@ -106,14 +106,14 @@ final class Report {
         compare(table, "second instance in the same JVM: start to first result, median (ms)",
                 median(results.secondInstance, Variant.PGLITE, RestartProbe.MEDIAN),
                 median(results.secondInstance, Variant.ZONKY, RestartProbe.MEDIAN), SECOND_GOAL_MS, "ms");
-        String pgliteMedian = RoundTripProbe.key(EXCHANGE, RoundTripProbe.MEDIAN);
-        String zonkyMedian = RoundTripProbe.key(JDBC_STATEMENT, RoundTripProbe.MEDIAN);
+        String pgliteMedian = ProbeOutput.key(EXCHANGE, RoundTripProbe.MEDIAN);
+        String zonkyMedian = ProbeOutput.key(JDBC_STATEMENT, RoundTripProbe.MEDIAN);
         compare(table, "`SELECT 1` round trip, median (µs): pglite `exchange()`, Zonky JDBC `Statement`",
                 median(results.roundTrip, Variant.PGLITE, pgliteMedian),
                 median(results.roundTrip, Variant.ZONKY, zonkyMedian), ROUND_TRIP_GOAL_US, "µs");
         compare(table, "`SELECT 1` round trip, p99 (µs): same APIs",
-                median(results.roundTrip, Variant.PGLITE, RoundTripProbe.key(EXCHANGE, RoundTripProbe.P99)),
-                median(results.roundTrip, Variant.ZONKY, RoundTripProbe.key(JDBC_STATEMENT, RoundTripProbe.P99)),
+                median(results.roundTrip, Variant.PGLITE, ProbeOutput.key(EXCHANGE, RoundTripProbe.P99)),
+                median(results.roundTrip, Variant.ZONKY, ProbeOutput.key(JDBC_STATEMENT, RoundTripProbe.P99)),
                 Double.NaN, "");
         compare(table, "`SELECT 1` round trip, median, pglite with " + Variant.HUGE_METHODS_FLAG + " (µs)",
                 median(results.roundTrip, Variant.PGLITE_HUGE_METHODS, pgliteMedian),
@@ -135,32 +135,32 @@ final class Report {
     /** The ratio rows of figure 6: pglite's restore against both of Zonky's ways to a clean database. */
     private void resetRatios(Table table) {
         Map<Variant, List<ProbeRun>> reset = results.reset;
-        String restore = ResetProbe.key(ResetProbe.RESTORE, ResetProbe.MEDIAN);
-        String restoreP99 = ResetProbe.key(ResetProbe.RESTORE, ResetProbe.P99);
+        String restore = ProbeOutput.key(ResetProbe.RESTORE, ResetProbe.MEDIAN);
+        String restoreP99 = ProbeOutput.key(ResetProbe.RESTORE, ResetProbe.P99);
         compare(table, "clean database after a test-like change, median (ms): pglite `restore(snapshot)`, Zonky "
                         + "`CREATE DATABASE … TEMPLATE` + first connection + query",
                 median(reset, Variant.PGLITE, restore),
-                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)),
+                median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)),
                 RESTORE_GOAL_MS, "ms");
         compare(table, "same, p99 (ms)", median(reset, Variant.PGLITE, restoreP99),
-                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.P99)),
+                median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.TEMPLATE, ResetProbe.P99)),
                 RESTORE_P99_GOAL_MS, "ms");
         compare(table, "clean database after a test-like change, median (ms): pglite `restore(snapshot)`, Zonky "
                         + "`TRUNCATE` of the " + ResetProbe.TABLES + " tables + re-insert of their "
                         + String.format(Locale.ROOT, "%,d", ResetProbe.TABLES * ResetProbe.ROWS) + " rows",
                 median(reset, Variant.PGLITE, restore),
-                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)),
+                median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.TRUNCATE, ResetProbe.MEDIAN)),
                 RESTORE_GOAL_MS, "ms");
         compare(table, "same, p99 (ms)", median(reset, Variant.PGLITE, restoreP99),
-                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TRUNCATE, ResetProbe.P99)),
+                median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.TRUNCATE, ResetProbe.P99)),
                 RESTORE_P99_GOAL_MS, "ms");
         compare(table, "the test-like change itself over JDBC (pglite: right after a restore), median (ms)",
-                median(reset, Variant.PGLITE, ResetProbe.key(ResetProbe.WORK, ResetProbe.MEDIAN)),
-                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.WORK, ResetProbe.MEDIAN)), Double.NaN, "");
+                median(reset, Variant.PGLITE, ProbeOutput.key(ResetProbe.WORK, ResetProbe.MEDIAN)),
+                median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.WORK, ResetProbe.MEDIAN)), Double.NaN, "");
         compare(table, "one more database in the clean state, median (ms): pglite clone `withSnapshot(s).start()` + "
                         + "query, Zonky `CREATE DATABASE … TEMPLATE` + first connection + query",
-                median(reset, Variant.PGLITE, ResetProbe.key(ResetProbe.CLONE, ResetProbe.MEDIAN)),
-                median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)),
+                median(reset, Variant.PGLITE, ProbeOutput.key(ResetProbe.CLONE, ResetProbe.MEDIAN)),
+                median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.TEMPLATE, ResetProbe.MEDIAN)),
                 Double.NaN, "");
         compare(table, "heap of a snapshot (MiB): pglite `Snapshot.memoryBytes()` of the first one (Zonky: none, "
                         + "its template is files)",
@@ -171,7 +171,7 @@ final class Report {
                 + median(reset, Variant.PGLITE, ResetProbe.LATER_MISMATCHES)
                 + median(reset, Variant.PGLITE, ResetProbe.CLONE_MISMATCHES);
         double wrongZonky = median(reset, Variant.ZONKY, ResetProbe.MISMATCHES)
-                + median(reset, Variant.ZONKY, ResetProbe.key(ResetProbe.TEMPLATE, ResetProbe.COPY_MISMATCHES));
+                + median(reset, Variant.ZONKY, ProbeOutput.key(ResetProbe.TEMPLATE, ResetProbe.COPY_MISMATCHES));
         table.row("resets, restores and clones that left different data", count(wrongPglite), count(wrongZonky), "",
                 "0", Double.isNaN(wrongPglite) ? "" : wrongPglite == 0 ? "yes" : "**no**");
     }
@@ -215,14 +215,14 @@ final class Report {
         for (String api : List.of(JdbcProbe.STATEMENT, JdbcProbe.PREPARED)) {
             String name = api.equals(JdbcProbe.STATEMENT) ? "`Statement`" : "`PreparedStatement`";
             compareToZonky(table, "JDBC `SELECT 1` round trip through the server, median (µs): " + name,
-                    RoundTripProbe.key(api, RoundTripProbe.MEDIAN), JDBC_GOAL_RATIO);
+                    ProbeOutput.key(api, RoundTripProbe.MEDIAN), JDBC_GOAL_RATIO);
             compareToZonky(table, "JDBC `SELECT 1` round trip through the server, p99 (µs): " + name,
-                    RoundTripProbe.key(api, RoundTripProbe.P99), JDBC_GOAL_RATIO);
+                    ProbeOutput.key(api, RoundTripProbe.P99), JDBC_GOAL_RATIO);
         }
         compareToZonky(table, "JDBC single-row `INSERT`, autocommit, median (µs)",
-                RoundTripProbe.key(JdbcProbe.INSERT, RoundTripProbe.MEDIAN), Double.NaN);
+                ProbeOutput.key(JdbcProbe.INSERT, RoundTripProbe.MEDIAN), Double.NaN);
         compareToZonky(table, "JDBC single-row `INSERT`, autocommit, p99 (µs)",
-                RoundTripProbe.key(JdbcProbe.INSERT, RoundTripProbe.P99), Double.NaN);
+                ProbeOutput.key(JdbcProbe.INSERT, RoundTripProbe.P99), Double.NaN);
         compareToZonky(table, "JDBC single-row `INSERT`, autocommit: inserts/s (higher is better)",
                 JdbcProbe.INSERTS_PER_SECOND, Double.NaN);
         compareToZonky(table, "HikariCP pool of " + JdbcProbe.POOL_SIZE + ", " + JdbcProbe.POOL_THREADS
@@ -342,10 +342,10 @@ final class Report {
                 String api = key.substring(0, key.length() - suffix.length());
                 table.row(variant.label(), "`" + api + "`",
                         format(median(results.roundTrip, variant, key)),
-                        format(median(results.roundTrip, variant, RoundTripProbe.key(api, RoundTripProbe.P99))),
-                        format(median(results.roundTrip, variant, RoundTripProbe.key(api, RoundTripProbe.MEAN))),
-                        format(median(results.roundTrip, variant, RoundTripProbe.key(api, RoundTripProbe.MIN))),
-                        format(median(results.roundTrip, variant, RoundTripProbe.key(api, RoundTripProbe.ALLOCATED))));
+                        format(median(results.roundTrip, variant, ProbeOutput.key(api, RoundTripProbe.P99))),
+                        format(median(results.roundTrip, variant, ProbeOutput.key(api, RoundTripProbe.MEAN))),
+                        format(median(results.roundTrip, variant, ProbeOutput.key(api, RoundTripProbe.MIN))),
+                        format(median(results.roundTrip, variant, ProbeOutput.key(api, RoundTripProbe.ALLOCATED))));
             }
         }
         md.append(table).append('\n');
@@ -393,10 +393,10 @@ final class Report {
                 String name = way.equals(JdbcProbe.INSERT) ? "`INSERT`, autocommit"
                         : "`SELECT 1`, " + way.replace("JDBC ", "`") + "`";
                 trips.row(variant.label(), name,
-                        format(median(results.jdbc, variant, RoundTripProbe.key(way, RoundTripProbe.MEDIAN))),
-                        format(median(results.jdbc, variant, RoundTripProbe.key(way, RoundTripProbe.P99))),
-                        format(median(results.jdbc, variant, RoundTripProbe.key(way, RoundTripProbe.MEAN))),
-                        format(median(results.jdbc, variant, RoundTripProbe.key(way, RoundTripProbe.MIN))));
+                        format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEDIAN))),
+                        format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.P99))),
+                        format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEAN))),
+                        format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MIN))));
             }
         }
         md.append(trips).append('\n');
@@ -449,9 +449,9 @@ final class Report {
                 String step = key.substring(0, key.length() - suffix.length());
                 times.row(variant.label(), step,
                         format(median(results.reset, variant, key)),
-                        format(median(results.reset, variant, ResetProbe.key(step, ResetProbe.P99))),
-                        format(median(results.reset, variant, ResetProbe.key(step, ResetProbe.MEAN))),
-                        format(median(results.reset, variant, ResetProbe.key(step, ResetProbe.MAX))));
+                        format(median(results.reset, variant, ProbeOutput.key(step, ResetProbe.P99))),
+                        format(median(results.reset, variant, ProbeOutput.key(step, ResetProbe.MEAN))),
+                        format(median(results.reset, variant, ProbeOutput.key(step, ResetProbe.MAX))));
             }
         }
         md.append(times).append('\n');
@@ -532,7 +532,7 @@ final class Report {
         md.append("HotSpot does not JIT-compile methods over 8,000 bytecode bytes unless told to; AOT-compiled ")
                 .append("wasm functions can be that large.\n\n");
         Table table = new Table("figure (pglite)", "default", Variant.HUGE_METHODS_FLAG, "change");
-        String exchangeMedian = RoundTripProbe.key(EXCHANGE, RoundTripProbe.MEDIAN);
+        String exchangeMedian = ProbeOutput.key(EXCHANGE, RoundTripProbe.MEDIAN);
         double freshDefault = median(results.freshJvm, Variant.PGLITE, StartupProbe.FIRST_RESULT);
         double freshFlag = median(results.freshJvm, Variant.PGLITE_HUGE_METHODS, StartupProbe.FIRST_RESULT);
         double tripDefault = median(results.roundTrip, Variant.PGLITE, exchangeMedian);
@@ -544,9 +544,9 @@ final class Report {
                 results.secondInstance, RestartProbe.MEDIAN);
         flagRow(table, "round trip `exchange()`, median (µs)", tripDefault, tripFlag);
         flagRow(table, "round trip `exchange()`, p99 (µs)",
-                results.roundTrip, RoundTripProbe.key(EXCHANGE, RoundTripProbe.P99));
+                results.roundTrip, ProbeOutput.key(EXCHANGE, RoundTripProbe.P99));
         flagRow(table, "round trip `query()`, median (µs)",
-                results.roundTrip, RoundTripProbe.key(QUERY, RoundTripProbe.MEDIAN));
+                results.roundTrip, ProbeOutput.key(QUERY, RoundTripProbe.MEDIAN));
         md.append(table).append('\n');
         md.append("**Verdict:** the flag ").append(effect(tripDefault, tripFlag)).append(" the warm round trip and ")
                 .append(effect(freshDefault, freshFlag)).append(" the fresh-JVM first result.\n");

@@ -1,5 +1,7 @@
 package io.pglite.benchmarks;
 
+import static io.pglite.benchmarks.ProbeOutput.key;
+
 import static io.pglite.benchmarks.ProbeOutput.millis;
 import static io.pglite.benchmarks.ProbeOutput.report;
 
@@ -83,10 +85,6 @@ public final class ResetProbe {
     private ResetProbe() {
     }
 
-    /** The result key of a statistic of one way of resetting. */
-    static String key(String way, String statistic) {
-        return way + ": " + statistic;
-    }
 
     public static void main(String[] args) throws Exception {
         DatabaseKind kind = DatabaseKind.valueOf(args[0]);

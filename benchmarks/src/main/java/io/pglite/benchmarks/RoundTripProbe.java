@@ -1,5 +1,6 @@
 package io.pglite.benchmarks;
 
+import static io.pglite.benchmarks.ProbeOutput.key;
 import static io.pglite.benchmarks.ProbeOutput.micros;
 import static io.pglite.benchmarks.ProbeOutput.report;
 
@@ -25,10 +26,6 @@ public final class RoundTripProbe {
     private RoundTripProbe() {
     }
 
-    /** The result key of a statistic for one way of running the query. */
-    static String key(String way, String statistic) {
-        return way + ": " + statistic;
-    }
 
     public static void main(String[] args) throws Exception {
         DatabaseKind kind = DatabaseKind.valueOf(args[0]);
