@@ -11,10 +11,7 @@ final class SimpleQuery {
     }
 
     static byte[] encode(String sql) {
-        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer message = ByteBuffer.allocate(1 + 4 + text.length + 1);
-        message.put((byte) 'Q').putInt(4 + text.length + 1).put(text).put((byte) 0);
-        return message.array();
+        return io.pglite.core.engine.FrontendMessages.query(sql);
     }
 
     /** @throws PgliteSqlException for the first ErrorResponse */

@@ -12,8 +12,6 @@ import io.pglite.core.wasm.ProcessExit;
 import io.pglite.core.wasm.TrackedMemory;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -178,7 +176,7 @@ public final class Engine {
 
             @Override
             public byte[] awaitInput() {
-                return copyFail("COPY FROM STDIN needs a client connection (for example pgjdbc's CopyManager)");
+                return FrontendMessages.copyFail(FrontendMessages.NO_COPY_CLIENT);
             }
         });
         return output.toByteArray();
@@ -256,13 +254,6 @@ public final class Engine {
                 memory.writeI32(queryCancelPending, 0); // a request that came too late
             }
         }
-    }
-
-    /** A {@code CopyFail} frontend message with {@code reason}. */
-    public static byte[] copyFail(String reason) {
-        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + 4 + text.length + 1)
-                .put((byte) 'f').putInt(4 + text.length + 1).put(text).put((byte) 0).array();
     }
 
     /**

@@ -45,9 +45,4 @@ public final class FileSystemSnapshot {
     Map<MemoryNode, Object[]> states() {
         return states;
     }
-
-    /** How many nodes it holds. */
-    public int nodes() {
-        return states.size();
-    }
 }

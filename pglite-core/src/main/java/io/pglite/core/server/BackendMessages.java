@@ -66,9 +66,4 @@ final class BackendMessages {
         out.setInt(1, out.writerIndex() - 1);
         return out;
     }
-
-    /** An ErrorResponse with severity, SQLSTATE, message and an optional hint. */
-    static ByteBuf error(ByteBufAllocator alloc, ServerError error) {
-        return alloc.ioBuffer(64).writeBytes(error.toWire());
-    }
 }

@@ -3,6 +3,7 @@ package io.pglite.core.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pglite.core.engine.Engine;
+import io.pglite.core.engine.FrontendMessages;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -307,7 +307,7 @@ final class BackendMultiplexer {
                 waitQuietly(session);
             }
             if (!session.hasPending()) {
-                return Engine.copyFail("the client disconnected during COPY");
+                return FrontendMessages.copyFail("the client disconnected during COPY");
             }
             byte[] input = session.drainCopyInput();
             if (input != null) {
@@ -320,7 +320,7 @@ final class BackendMultiplexer {
         String message = String.format("unexpected message type 0x%02X during COPY from stdin", unexpected);
         LOG.log(Level.DEBUG, "{0}: {1}: {2}", backend.name(), session, message);
         fail(session, ServerError.protocolViolation(message));
-        return Engine.copyFail(message);
+        return FrontendMessages.copyFail(message);
     }
 
     /** A ParameterStatus from the backend: remembered, so that new connections get current values. */
@@ -417,7 +417,7 @@ final class BackendMultiplexer {
     /** Runs SQL for the server itself; returns PostgreSQL's error message, or null. */
     String internalError(Engine engine, String sql) {
         BackendOutput output = BackendOutput.collecting(this);
-        engine.exchange(query(sql), output);
+        engine.exchange(FrontendMessages.query(sql), output);
         byte[] answer = output.collected();
         for (int position = 0; position + 5 <= answer.length; ) {
             int length = ByteBuffer.wrap(answer, position + 1, 4).getInt();
@@ -432,7 +432,7 @@ final class BackendMultiplexer {
     /** Runs a query for the server itself; returns the first column of its rows (text). */
     private List<String> internalColumn(Engine engine, String sql) {
         BackendOutput output = BackendOutput.collecting(this);
-        engine.exchange(query(sql), output);
+        engine.exchange(FrontendMessages.query(sql), output);
         byte[] answer = output.collected();
         List<String> values = new java.util.ArrayList<>();
         for (int position = 0; position + 5 <= answer.length; ) {
@@ -527,11 +527,6 @@ final class BackendMultiplexer {
         return "unknown error";
     }
 
-    static byte[] query(String sql) {
-        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(6 + text.length).put((byte) 'Q').putInt(5 + text.length).put(text).put((byte) 0).array();
-    }
-
     private static byte[] close(String statement) {
         byte[] name = statement.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(7 + name.length).put((byte) 'C').putInt(6 + name.length).put((byte) 'S')
@@ -546,8 +541,8 @@ final class BackendMultiplexer {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
-    /** Connections now open, for diagnostics. */
-    Set<Integer> openConnections() {
-        return new TreeSet<>(sessions.keySet());
+    /** How many connections are open now (started and not yet cleaned up). */
+    int connectionCount() {
+        return sessions.size();
     }
 }

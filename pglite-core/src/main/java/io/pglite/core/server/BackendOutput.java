@@ -1,7 +1,7 @@
 package io.pglite.core.server;
 
 import io.netty.buffer.ByteBuf;
-import io.pglite.core.engine.Engine;
+import io.pglite.core.engine.FrontendMessages;
 import io.pglite.core.engine.Wire;
 import java.io.ByteArrayOutputStream;
 
@@ -179,7 +179,7 @@ final class BackendOutput implements Wire {
     @Override
     public byte[] awaitInput() {
         if (session == null) {
-            return Engine.copyFail("COPY FROM STDIN needs a client connection (for example pgjdbc's CopyManager)");
+            return FrontendMessages.copyFail(FrontendMessages.NO_COPY_CLIENT);
         }
         flush(); // the client may be waiting for CopyInResponse before it sends anything
         return multiplexer.awaitInput(session);

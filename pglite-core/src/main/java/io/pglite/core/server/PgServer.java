@@ -114,7 +114,7 @@ public final class PgServer implements AutoCloseable {
 
     /** The number of client connections that completed their startup and are open. */
     public int connections() {
-        return multiplexer.openConnections().size();
+        return multiplexer.connectionCount();
     }
 
     /**

@@ -13,7 +13,6 @@ final class Turn implements Runnable {
     private static final int ABANDONED = 2;
 
     final ClientSession session;
-    final long queuedAt = System.nanoTime();
     private final BackendMultiplexer multiplexer;
     private final AtomicInteger state = new AtomicInteger(QUEUED);
     volatile ScheduledFuture<?> timeout;
