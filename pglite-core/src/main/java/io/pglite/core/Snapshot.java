@@ -29,14 +29,26 @@ public final class Snapshot {
     /**
      * Writes the snapshot to {@code file} (compressed; chunks of the shipped cluster are written as
      * references), so that a later JVM with the same pglite-java build can start from it with
-     * {@link #readFrom} and {@link Pglite.Builder#withSnapshot}.
+     * {@link #readFrom} and {@link Pglite.Builder#withSnapshot}. The file appears whole or not at all:
+     * it is written to a temporary file beside it and moved into place, so concurrent writers of one
+     * file (parallel builds sharing a cache) leave one of their copies.
      */
     public void writeTo(Path file) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(temporary)) {
-            engine.writeTo(out);
+        Path directory = file.toAbsolutePath().getParent();
+        Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(temporary)) {
+                writeTo(out);
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
         }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes the snapshot to {@code out}, as {@link #writeTo(Path)} writes a file; does not close it. */
+    public void writeTo(OutputStream out) throws IOException {
+        engine.writeTo(out);
     }
 
     /**
@@ -47,8 +59,26 @@ public final class Snapshot {
      */
     public static Snapshot readFrom(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return new Snapshot(EngineSnapshot.readFrom(in, "snapshot file " + file));
+            return readFrom(in, "snapshot file " + file);
         }
+    }
+
+    /**
+     * Reads a snapshot that {@link #writeTo(OutputStream)} wrote; {@code description} names the
+     * source in error messages. It may read past the snapshot's end: put nothing after it.
+     *
+     * @throws IOException when the stream is damaged, not a snapshot, or written by another build
+     */
+    public static Snapshot readFrom(InputStream in, String description) throws IOException {
+        return new Snapshot(EngineSnapshot.readFrom(in, description));
+    }
+
+    /**
+     * The engine build that snapshot files are tied to, as one line: a file written by another build
+     * is refused. Caches of snapshots (pglite-flyway's) put it into their keys.
+     */
+    public static String engineBuild() {
+        return EngineSnapshot.engineBuild();
     }
 
     /** Bytes of heap held for the backend's memory (chunks shared with other snapshots counted in full). */

@@ -2,18 +2,45 @@ package io.pglite.junit5;
 
 import io.pglite.core.DataDirectory;
 import io.pglite.core.Pglite;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** The settings of {@link PgliteInstance} that determine an instance; equal configurations can share a template. */
-record Config(PgliteInstance.Storage storage, List<String> initScripts, String user, String password) {
+record Config(PgliteInstance.Storage storage, List<String> migrations, Map<String, String> migrationSettings,
+        List<String> initScripts, int port, String user, String password) {
 
     static Config of(PgliteInstance annotation) {
-        return new Config(annotation.dataDirectory(), List.of(annotation.initScripts()), annotation.user(),
-                annotation.password());
+        if (annotation.port() < 0 || annotation.port() > 65535) {
+            throw new ExtensionConfigurationException("@PgliteInstance(port = " + annotation.port()
+                    + "): expected 0 (a free port) to 65535");
+        }
+        if (annotation.migrations().length == 0 && annotation.migrationSettings().length > 0) {
+            throw new ExtensionConfigurationException("@PgliteInstance(migrationSettings = ...) without migrations: "
+                    + "name the migration locations too, e.g. migrations = \"classpath:db/migration\"");
+        }
+        return new Config(annotation.dataDirectory(), List.of(annotation.migrations()),
+                settings(annotation.migrationSettings()), List.of(annotation.initScripts()), annotation.port(),
+                annotation.user(), annotation.password());
     }
 
-    Pglite.Builder builder() {
-        Pglite.Builder builder = Pglite.builder().withPort(0);
+    private static Map<String, String> settings(String[] pairs) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new ExtensionConfigurationException("@PgliteInstance(migrationSettings = \"" + pair
+                        + "\"): expected name=value, e.g. flyway.placeholders.owner=app");
+            }
+            settings.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        }
+        return Map.copyOf(settings);
+    }
+
+    /** A builder for the class's first instance (on {@link #port()}) or, {@code primary} false, for a clone (a free port). */
+    Pglite.Builder builder(boolean primary) {
+        Pglite.Builder builder = Pglite.builder().withPort(primary ? port : 0);
         if (!password.isEmpty()) {
             builder.withCredentials(user, password);
         }

@@ -61,7 +61,7 @@ final class InstancePool implements AutoCloseable {
             }
         }
         if (slot == null) {
-            Pglite clone = primary.config.builder().withSnapshot(from)
+            Pglite clone = primary.config.builder(false).withSnapshot(from)
                     .withName(primary.pglite.name() + "-clone-" + CLONED.incrementAndGet()).start();
             slot = new Slot(clone, primary.config, true, true);
             STARTED.incrementAndGet();

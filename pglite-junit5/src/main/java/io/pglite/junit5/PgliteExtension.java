@@ -230,12 +230,12 @@ public final class PgliteExtension implements BeforeAllCallback, BeforeEachCallb
         ClassLoader loader = testClass.getClassLoader();
         if (annotation.sharing() == PgliteInstance.Sharing.SUITE) {
             Template template = getOrCompute(classContext.getRoot().getStore(NAMESPACE), new TemplateKey(config),
-                    key -> new Template(start(config, loader, "template of " + testClass.getName())), Template.class);
+                    key -> new Template(start(config, loader)), Template.class);
             InstancePool.Lease lease = template.pool.lease();
             log(testClass, lease.slot, "shared");
             return new ClassState(testClass, annotation, newPool(testClass, lease.slot, annotation), lease);
         }
-        Slot primary = start(config, loader, testClass.getName());
+        Slot primary = start(config, loader);
         log(testClass, primary, "own");
         return new ClassState(testClass, annotation, newPool(testClass, primary, annotation), primary);
     }
@@ -250,17 +250,26 @@ public final class PgliteExtension implements BeforeAllCallback, BeforeEachCallb
                 annotation.lifecycle() == PgliteInstance.Lifecycle.PER_METHOD);
     }
 
-    /** Starts an instance and runs the init scripts on it. */
-    private static Slot start(Config config, ClassLoader loader, String forWhat) {
-        Pglite pglite = config.builder().withDataDirectory(config.dataDirectory()).start();
+    /** Starts an instance, applies the migrations and runs the init scripts on it. */
+    private static Slot start(Config config, ClassLoader loader) {
+        Migrations migrations = config.migrations().isEmpty() ? null : Migrations.of(config, loader);
+        Pglite.Builder builder = config.builder(true).withDataDirectory(config.dataDirectory());
+        boolean inMemory = config.storage() == PgliteInstance.Storage.MEMORY;
+        if (migrations != null && inMemory) {
+            builder.withSnapshot(migrations.migrated());
+        }
+        Slot slot = new Slot(builder.start(), config, true, inMemory);
         InstancePool.STARTED.incrementAndGet();
         try {
-            InitScripts.run(pglite, config.initScripts(), loader);
+            if (migrations != null && !inMemory) {
+                migrations.migrate(slot);
+            }
+            InitScripts.run(slot.pglite, config.initScripts(), loader);
         } catch (RuntimeException | Error e) {
-            pglite.close();
+            slot.close();
             throw e;
         }
-        return new Slot(pglite, config, true, config.storage() == PgliteInstance.Storage.MEMORY);
+        return slot;
     }
 
     /** The one place that calls {@code getOrComputeIfAbsent}, deprecated in JUnit 6 (its replacement is not in 5.10). */

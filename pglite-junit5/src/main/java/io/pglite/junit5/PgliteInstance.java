@@ -51,6 +51,28 @@ public @interface PgliteInstance {
      */
     String[] initScripts() default {};
 
+    /**
+     * Locations of schema migrations applied when the instance is set up, before the init scripts:
+     * {@code "classpath:db/migration"} or {@code "filesystem:src/main/resources/db/migration"}.
+     * Needs a migration runner on the test class path: pglite-flyway (Flyway). With memory data the
+     * runner migrates once per JVM and set of migrations and caches the result across runs; classes
+     * start from a copy of it.
+     */
+    String[] migrations() default {};
+
+    /**
+     * Settings of the migration tool, each {@code "name=value"}, e.g.
+     * {@code "flyway.placeholders.owner=app"} or {@code "flyway.schemas=app"}.
+     */
+    String[] migrationSettings() default {};
+
+    /**
+     * The TCP port of the instance's server; default 0, a free port. A fixed port is for people (a
+     * psql session into a paused test); only the class's first instance gets it, clones for
+     * concurrent or per-method instances take free ports.
+     */
+    int port() default 0;
+
     /** The user clients log in as; default {@code postgres}. */
     String user() default "postgres";
 
@@ -103,8 +125,9 @@ public @interface PgliteInstance {
         /** Each test class starts its own instance and runs the init scripts on it. */
         NONE,
         /**
-         * Test classes with the same configuration ({@link #dataDirectory()}, {@link #initScripts()},
-         * {@link #user()}, {@link #password()}) share one template instance, started and initialised
+         * Test classes with the same configuration ({@link #dataDirectory()}, {@link #migrations()},
+         * {@link #migrationSettings()}, {@link #initScripts()}, {@link #port()}, {@link #user()},
+         * {@link #password()}) share one template instance, started and initialised
          * once per test run: a class runs on the template itself, restored to its state after the init
          * scripts, when no other class holds it, and on a clone of that state when one does (classes
          * running in parallel). The template closes at the end of the run.

@@ -110,6 +110,11 @@ public final class EngineSnapshot {
         }
     }
 
+    /** The engine build snapshot files are tied to. */
+    public static String engineBuild() {
+        return EngineAssets.buildKey();
+    }
+
     private static SnapshotCodec codec() {
         return new SnapshotCodec(EngineAssets.cluster(), EngineAssets.bundle());
     }
