@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The standalone server: starts an instance and serves it until Ctrl-C.
  *
- * <pre>java -jar pglite-server.jar [--port 5432] [--host 127.0.0.1] [--data-dir DIR] [--user U --password P]</pre>
+ * <pre>java -jar pglite-server.jar [--port 5432] [--host 127.0.0.1] [--data-dir DIR] [--database NAME] [--user U --password P]</pre>
  */
 public final class Main {
     private static final String USAGE = String.join(System.lineSeparator(),
@@ -16,6 +16,7 @@ public final class Main {
             "  --host ADDRESS    address to bind (default 127.0.0.1)",
             "  --data-dir D      a directory (created if empty, reopened if it holds a cluster),",
             "                    temp:// or memory:// (the default)",
+            "  --database NAME   the database to serve, created if the cluster lacks it (default postgres)",
             "  --user U --password P   require this user and password (SCRAM-SHA-256); default: trust",
             "  --help            this text");
 
@@ -57,7 +58,7 @@ public final class Main {
     static void printReady(Pglite pg, PrintStream out) {
         out.println("pglite-server: " + pg.query("SELECT version()").singleValue());
         out.println("  JDBC URL: " + pg.jdbcUrl());
-        out.println("  psql:     psql -h " + pg.host() + " -p " + pg.port() + " -U postgres postgres");
+        out.println("  psql:     psql -h " + pg.host() + " -p " + pg.port() + " -U postgres " + pg.database());
         out.println("  data:     " + pg.dataDirectory().map(Path::toString).orElse("memory:// (gone when the server stops)"));
         out.println("Ready. Ctrl-C stops the server cleanly.");
         out.flush();
@@ -90,6 +91,9 @@ public final class Main {
                     break;
                 case "--data-dir":
                     builder.withDataDirectory(DataDirectory.parse(value));
+                    break;
+                case "--database":
+                    builder.withDatabase(value);
                     break;
                 case "--user":
                     user = value;

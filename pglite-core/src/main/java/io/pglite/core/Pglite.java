@@ -12,6 +12,8 @@ import io.pglite.core.server.PgServer;
 import io.pglite.core.server.ServerBindException;
 import io.pglite.core.server.ServerSettings;
 import java.lang.System.Logger.Level;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +81,14 @@ public final class Pglite implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * The one database the instance serves: {@code postgres} unless set with
+     * {@link Builder#withDatabase}; for a clone, the database of its snapshot.
+     */
+    public String database() {
+        return settings.database();
+    }
+
     /** The instance's name, {@code pglite-<n>} unless set; it prefixes its log lines and threads. */
     public String name() {
         return name;
@@ -113,8 +123,15 @@ public final class Pglite implements AutoCloseable {
      * statements are prepared again when next used. Waits, like {@link #snapshot()}, for a client
      * transaction to end. A snapshot of another instance works too (slower the first time: every
      * page is written); the instance becomes a copy of that one.
+     *
+     * @throws IllegalArgumentException if the snapshot is of another database than this instance's
+     *         (start a clone from it instead)
      */
     public void restore(Snapshot snapshot) {
+        if (!snapshot.database().equals(database())) {
+            throw new IllegalArgumentException(name + ": the snapshot is of database '" + snapshot.database()
+                    + "', this instance serves '" + database() + "'; start a clone from the snapshot instead");
+        }
         runIdle("restore", () -> {
             engine.restore(snapshot.engine);
             server.backendRestored(engine);
@@ -161,8 +178,9 @@ public final class Pglite implements AutoCloseable {
     }
 
     /**
-     * The JDBC URL of the instance's database, {@code jdbc:postgresql://127.0.0.1:<port>/postgres}:
-     * ready for pgjdbc's {@code DriverManager}, a {@code PGSimpleDataSource} or a HikariCP pool.
+     * The JDBC URL of the instance's database, {@code jdbc:postgresql://127.0.0.1:<port>/postgres}
+     * (or the {@link #database()} set, URL-encoded): ready for pgjdbc's {@code DriverManager}, a
+     * {@code PGSimpleDataSource} or a HikariCP pool.
      */
     public String jdbcUrl() {
         String host = server.host();
@@ -171,7 +189,9 @@ public final class Pglite implements AutoCloseable {
         } else if (host.indexOf(':') >= 0) {
             host = "[" + host + "]";
         }
-        return "jdbc:postgresql://" + host + ":" + server.port() + "/" + settings.database();
+        // pgjdbc URL-decodes the database; %20, not URLEncoder's +, is a space in any URL reader
+        String database = URLEncoder.encode(database(), StandardCharsets.UTF_8).replace("+", "%20");
+        return "jdbc:postgresql://" + host + ":" + server.port() + "/" + database;
     }
 
     /** Client connections open now (authenticated and started). */
@@ -376,6 +396,8 @@ public final class Pglite implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private String user = "postgres";
+        /** Null: {@code postgres}, or the snapshot's database for a clone. */
+        private String database;
         private String password;
         private Duration connectionWaitTimeout = Duration.ofSeconds(60);
         private Snapshot snapshot;
@@ -427,6 +449,24 @@ public final class Pglite implements AutoCloseable {
                 throw new IllegalArgumentException("connectionWaitTimeout: " + timeout + " (expected: zero or positive)");
             }
             this.connectionWaitTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The database the instance serves; default {@code postgres}. The backend opens this one
+         * database (a PGlite backend cannot switch), {@link Pglite#jdbcUrl()} ends with it and clients
+         * asking for another are refused. When the cluster does not have it (always for in-memory and
+         * temporary data, the first time for a directory of yours), the start creates it from
+         * {@code template1} first, which costs a second backend start. A clone serves its snapshot's
+         * database; setting another one for it fails at {@link #start()}.
+         */
+        public Builder withDatabase(String database) {
+            if (database == null || database.isBlank() || database.indexOf('\0') >= 0
+                    || database.getBytes(StandardCharsets.UTF_8).length > 63 || database.equals("template0")) {
+                throw new IllegalArgumentException("database: '" + database
+                        + "' (expected: a non-blank name of at most 63 bytes in UTF-8, without NUL, not template0)");
+            }
+            this.database = database;
             return this;
         }
 
@@ -511,7 +551,7 @@ public final class Pglite implements AutoCloseable {
                 throw new IllegalArgumentException("withSnapshot: a clone keeps its data in memory (expected: DataDirectory.memory())");
             }
             boolean durable = fsync != null ? fsync : dataDirectory.kind() == DataDirectory.Kind.PATH;
-            EngineSettings settings = new EngineSettings("postgres", "postgres", (int) (maxMemory / 65536), durable);
+            EngineSettings settings = new EngineSettings("postgres", database(), (int) (maxMemory / 65536), durable);
             Engine.preload();
             ClusterDirectory directory = null;
             EngineThread thread = null;
@@ -527,11 +567,16 @@ public final class Pglite implements AutoCloseable {
                 pglite.server = server;
                 Snapshot from = snapshot;
                 thread.call(() -> {
-                    pglite.engine = Engine.start(instanceName, cluster == null
-                            ? InstanceFiles.inMemory(instanceName)
-                            : InstanceFiles.onHostDirectory(instanceName, cluster), settings);
                     if (from != null) {
+                        // boots on the shipped cluster's database; the restore brings the snapshot's files and database
+                        pglite.engine = Engine.start(instanceName, InstanceFiles.inMemory(instanceName),
+                                settings.onDatabase(DatabaseStart.POSTGRES));
                         pglite.engine.restore(from.engine);
+                    } else if (cluster == null) {
+                        pglite.engine = DatabaseStart.start(instanceName, InstanceFiles.inMemory(instanceName), settings, false);
+                    } else {
+                        pglite.engine = DatabaseStart.start(instanceName, InstanceFiles.onHostDirectory(instanceName, cluster),
+                                settings, !cluster.initialised());
                     }
                     return null;
                 });
@@ -558,6 +603,19 @@ public final class Pglite implements AutoCloseable {
                 }
                 throw new PgliteStartupException(instanceName + " could not start: " + e, e);
             }
+        }
+
+        /** A clone's is its snapshot's; an explicit other one is refused. */
+        private String database() {
+            if (snapshot == null) {
+                return database != null ? database : DatabaseStart.POSTGRES;
+            }
+            String cloned = snapshot.database();
+            if (database != null && !database.equals(cloned)) {
+                throw new IllegalArgumentException("database: '" + database + "' (expected: '" + cloned
+                        + "', the database of the snapshot the clone starts from, or no withDatabase)");
+            }
+            return cloned;
         }
 
         private ClusterDirectory openDirectory(String instanceName) {

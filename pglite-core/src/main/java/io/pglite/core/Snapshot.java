@@ -27,6 +27,14 @@ public final class Snapshot {
     }
 
     /**
+     * The database its instance served; a clone started from it serves that database, and only an
+     * instance serving it can {@link Pglite#restore} it.
+     */
+    public String database() {
+        return engine.database();
+    }
+
+    /**
      * Writes the snapshot to {@code file} (compressed; chunks of the shipped cluster are written as
      * references), so that a later JVM with the same pglite-java build can start from it with
      * {@link #readFrom} and {@link Pglite.Builder#withSnapshot}. The file appears whole or not at all:
@@ -88,6 +96,6 @@ public final class Snapshot {
 
     @Override
     public String toString() {
-        return "snapshot of " + instanceName() + " (" + memoryBytes() / 1024 + " KiB of memory)";
+        return "snapshot of " + instanceName() + ", database " + database() + " (" + memoryBytes() / 1024 + " KiB of memory)";
     }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +46,21 @@ class MainTest {
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--what", "x"}));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--port"}));
         assertEquals(null, Main.parse(new String[] {"--help"}));
-        Main.parse(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", "temp://", "--user", "u", "--password", "p"});
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--database", "template0"}));
+        Main.parse(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", "temp://", "--database", "orders",
+                "--user", "u", "--password", "p"});
+    }
+
+    @Test
+    void theDatabaseOptionNamesTheDatabaseServedAndPrinted() {
+        try (Pglite pg = Main.parse(new String[] {"--port", "0", "--database", "orders"}).start()) {
+            assertEquals("orders", pg.database());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Main.printReady(pg, new PrintStream(out, true, StandardCharsets.UTF_8));
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.contains("JDBC URL: jdbc:postgresql://127.0.0.1:" + pg.port() + "/orders"), printed);
+            assertTrue(printed.contains("-p " + pg.port() + " -U postgres orders"), printed);
+        }
     }
 
     /** Starts the server on {@code data}, runs {@code sql} through psql, stops it with SIGINT; returns psql's output. */

@@ -82,6 +82,14 @@ class SnapshotFileTest {
         assertTrue(other.getMessage().contains("was written by another engine build"), other.getMessage());
         assertTrue(other.getMessage().contains("Take the snapshot again"), other.getMessage());
 
+        Path formatOne = dir.resolve("format1.snapshot");
+        byte[] older = bytes.clone();
+        older[2 + "pglite-java snapshot".length() + 3] = 1; // the format, after the magic: as written before database names
+        Files.write(formatOne, older);
+        IOException old = assertThrows(IOException.class, () -> Snapshot.readFrom(formatOne));
+        assertTrue(old.getMessage().contains("(format 1, "), old.getMessage());
+        assertTrue(old.getMessage().contains("Take the snapshot again"), old.getMessage());
+
         Path notASnapshot = dir.resolve("text.snapshot");
         Files.writeString(notASnapshot, "hello");
         IOException wrong = assertThrows(IOException.class, () -> Snapshot.readFrom(notASnapshot));

@@ -36,12 +36,14 @@ public final class ClusterDirectory implements AutoCloseable {
 
     private final Path directory;
     private final boolean deleteOnClose;
+    private final boolean initialised;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private ClusterDirectory(Path directory, boolean deleteOnClose, FileChannel lockChannel, FileLock lock) {
+    private ClusterDirectory(Path directory, boolean deleteOnClose, boolean initialised, FileChannel lockChannel, FileLock lock) {
         this.directory = directory;
         this.deleteOnClose = deleteOnClose;
+        this.initialised = initialised;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -97,8 +99,8 @@ public final class ClusterDirectory implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(true);
-            initialiseOrCheck(directory);
-            return new ClusterDirectory(directory, deleteOnClose, channel, lock);
+            boolean initialised = initialiseOrCheck(directory);
+            return new ClusterDirectory(directory, deleteOnClose, initialised, channel, lock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             if (lockFileIsNew) {
@@ -118,7 +120,8 @@ public final class ClusterDirectory implements AutoCloseable {
         return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).trim();
     }
 
-    private static void initialiseOrCheck(Path directory) throws IOException {
+    /** True when it initialised a new cluster, false when it checked an existing one. */
+    private static boolean initialiseOrCheck(Path directory) throws IOException {
         Path version = directory.resolve("PG_VERSION");
         if (Files.isRegularFile(version)) {
             String major = Files.readString(version).trim();
@@ -129,7 +132,7 @@ public final class ClusterDirectory implements AutoCloseable {
             }
             // the lock proves no backend runs here: a pid file is left over from a crash
             Files.deleteIfExists(directory.resolve("postmaster.pid"));
-            return;
+            return false;
         }
         try (Stream<Path> entries = Files.list(directory)) {
             if (entries.anyMatch(p -> !p.getFileName().toString().equals(LOCK_FILE))) {
@@ -144,11 +147,17 @@ public final class ClusterDirectory implements AutoCloseable {
         }
         EngineAssets.cluster().writeTo(directory);
         LOG.log(Level.DEBUG, "initialised a new cluster in {0}", directory);
+        return true;
     }
 
     /** The directory as a volume for the instance's file system. */
     HostVolume volume() {
         return HostVolume.of(directory);
+    }
+
+    /** Whether opening it initialised a new cluster: a copy of the shipped one, with only its databases. */
+    public boolean initialised() {
+        return initialised;
     }
 
     /** Where the cluster lives. */

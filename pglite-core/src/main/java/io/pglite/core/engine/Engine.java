@@ -56,6 +56,8 @@ public final class Engine {
     private int interruptPending;
     private int queryCancelPending;
     private boolean running;
+    /** The database the backend has open: the one it started on, or a restored snapshot's. */
+    private String database;
 
     private Engine(String name, InstanceFiles files) {
         this.name = name;
@@ -107,7 +109,8 @@ public final class Engine {
         instance.export("pgl_set_popen_fn").apply(callbacks.slots[3]);
         instance.export("pgl_set_pclose_fn").apply(callbacks.slots[4]);
         exports.setActive.apply(1);
-        int status = runMain(settings.database(), settings.fsync());
+        database = settings.database();
+        int status = runMain(database, settings.fsync());
         if (status != ProcessExit.STARTED) {
             files.closeDescriptors();
             throw new EngineStartException(name + ": PostgreSQL did not start (exit status " + status + ")"
@@ -270,13 +273,14 @@ public final class Engine {
         for (int i = 0; i < globals.length; i++) {
             globals[i] = instance.global(i).getValue();
         }
-        return new EngineSnapshot(name, memory.capture(), globals, runtime.linker().capture(), fileState);
+        return new EngineSnapshot(name, database, memory.capture(), globals, runtime.linker().capture(), fileState);
     }
 
     /**
      * Puts the backend back exactly as {@code snapshot} found it: memory (only what changed since,
      * when the snapshot was taken or last restored here), globals, linked modules, files and
-     * descriptors. A snapshot of another engine makes this one a clone of it.
+     * descriptors. A snapshot of another engine makes this one a clone of it, with the database the
+     * snapshot's backend had open.
      *
      * @throws IllegalArgumentException when the snapshot's memory exceeds this engine's ceiling
      */
@@ -294,6 +298,7 @@ public final class Engine {
                 global.setValue(snapshot.globals[i]);
             }
         }
+        database = snapshot.database;
     }
 
     /** Whether the backend is inside an explicit transaction block. */

@@ -9,4 +9,8 @@ package io.pglite.core.engine;
  * @param fsync whether PostgreSQL flushes its writes (durable) or not (fast)
  */
 public record EngineSettings(String user, String database, int maxMemoryPages, boolean fsync) {
+    /** The same settings for a backend that opens {@code other}. */
+    public EngineSettings onDatabase(String other) {
+        return new EngineSettings(user, other, maxMemoryPages, fsync);
+    }
 }

@@ -23,18 +23,22 @@ import java.util.zip.InflaterInputStream;
  */
 public final class EngineSnapshot {
     private static final String MAGIC = "pglite-java snapshot";
-    private static final int FORMAT = 1;
+    /** 2: the database name follows the instance name. */
+    private static final int FORMAT = 2;
 
     /** The name of the instance it was taken of. */
     final String source;
+    /** The database its backend had open; a clone serves it too. */
+    final String database;
     final MemoryImage memory;
     final long[] globals;
     final DynamicLinkImports.State linker;
     final FileSystemImports.Snapshot files;
 
-    EngineSnapshot(String source, MemoryImage memory, long[] globals, DynamicLinkImports.State linker,
+    EngineSnapshot(String source, String database, MemoryImage memory, long[] globals, DynamicLinkImports.State linker,
             FileSystemImports.Snapshot files) {
         this.source = source;
+        this.database = database;
         this.memory = memory;
         this.globals = globals;
         this.linker = linker;
@@ -51,6 +55,7 @@ public final class EngineSnapshot {
         header.writeInt(FORMAT);
         header.writeUTF(EngineAssets.buildKey());
         header.writeUTF(source);
+        header.writeUTF(database);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try {
             DeflaterOutputStream compressed = new DeflaterOutputStream(out, deflater, 1 << 16);
@@ -92,6 +97,7 @@ public final class EngineSnapshot {
                     + "); this is format " + FORMAT + ", " + EngineAssets.buildKey() + ". Take the snapshot again with this build");
         }
         String source = header.readUTF();
+        String database = header.readUTF();
         Inflater inflater = new Inflater();
         try {
             DataInputStream data = new DataInputStream(new BufferedInputStream(new InflaterInputStream(in, inflater, 1 << 16), 1 << 16));
@@ -102,7 +108,7 @@ public final class EngineSnapshot {
             }
             DynamicLinkImports.State linker = DynamicLinkImports.State.readFrom(data);
             FileSystemImports.Snapshot files = FileSystemImports.Snapshot.readFrom(data, codec());
-            return new EngineSnapshot(source, memory, globals, linker, files);
+            return new EngineSnapshot(source, database, memory, globals, linker, files);
         } catch (java.io.EOFException | java.util.zip.ZipException | RuntimeException e) {
             throw new IOException(description + " is damaged: " + e, e);
         } finally {
@@ -122,6 +128,11 @@ public final class EngineSnapshot {
     /** The name of the instance it was taken of. */
     public String source() {
         return source;
+    }
+
+    /** The database its backend had open. */
+    public String database() {
+        return database;
     }
 
     /** Bytes of heap the memory image holds (chunks shared with other snapshots counted in full). */

@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * The file system of one instance, and where the backend's output goes: standard output and
  * PostgreSQL's log (standard error) are logged under {@code io.pglite.postgres}, and the last log
- * lines are kept to explain a failed start.
+ * lines are kept to explain a failed start. Successive backends of the instance may use it in turn
+ * (one that creates the database, then the one on it): each start binds new descriptors to the same
+ * files, once the previous backend is closed.
  */
 public final class InstanceFiles {
     private static final System.Logger POSTGRES = System.getLogger("io.pglite.postgres");
