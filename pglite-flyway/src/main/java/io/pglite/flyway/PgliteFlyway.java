@@ -51,6 +51,7 @@ public final class PgliteFlyway {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private Path cacheDirectory = defaultCacheDirectory();
+    private String database = "postgres";
 
     private PgliteFlyway(List<String> locations) {
         this.locations = locations;
@@ -108,6 +109,12 @@ public final class PgliteFlyway {
         return this;
     }
 
+    /** The database {@link #snapshot()} migrates and its instances serve; default {@code postgres}. */
+    public PgliteFlyway database(String database) {
+        this.database = Objects.requireNonNull(database, "database");
+        return this;
+    }
+
     /** Where migrated snapshots are kept across JVMs (created when missing); see the class comment for the default. */
     public PgliteFlyway cacheDirectory(Path directory) {
         this.cacheDirectory = Objects.requireNonNull(directory, "directory");
@@ -129,7 +136,7 @@ public final class PgliteFlyway {
      *         when a migration fails; nothing is cached then
      */
     public Snapshot snapshot() {
-        MigrationKey key = MigrationKey.of(locations, settings, classLoader);
+        MigrationKey key = MigrationKey.of(locations, settings, database, classLoader);
         if (!key.emptyLocations().isEmpty()) {
             LOG.log(Level.WARNING, "pglite-flyway: no files found in {0} (class path and directories searched)",
                     key.emptyLocations());
@@ -144,7 +151,7 @@ public final class PgliteFlyway {
 
     /**
      * Applies the migrations to a running instance without credentials (as user {@code postgres}),
-     * with nothing cached. For an instance with credentials use {@link #migrate(DataSource)}.
+     * with nothing cached; its database, whatever {@link #database} says. For an instance with credentials use {@link #migrate(DataSource)}.
      *
      * @throws FlywayMigrationException when a migration fails
      */
@@ -163,7 +170,7 @@ public final class PgliteFlyway {
 
     private Snapshot migrateNewInstance() {
         long started = System.nanoTime();
-        try (Pglite pglite = Pglite.builder().withName("pglite-flyway").start()) {
+        try (Pglite pglite = Pglite.builder().withName("pglite-flyway").withDatabase(database).start()) {
             migrate(pglite);
             awaitNoClients(pglite);
             Snapshot snapshot = pglite.snapshot();
@@ -247,6 +254,6 @@ public final class PgliteFlyway {
     /** As a {@link io.pglite.core.spi.MigrationRequest} asks: locations, settings, loader. */
     static PgliteFlyway of(io.pglite.core.spi.MigrationRequest request) {
         return locations(request.locations().toArray(String[]::new)).settings(request.settings())
-                .classLoader(request.classLoader());
+                .classLoader(request.classLoader()).database(request.database());
     }
 }

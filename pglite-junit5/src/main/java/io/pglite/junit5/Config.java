@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** The settings of {@link PgliteInstance} that determine an instance; equal configurations can share a template. */
 record Config(PgliteInstance.Storage storage, List<String> migrations, Map<String, String> migrationSettings,
-        List<String> initScripts, int port, String user, String password) {
+        List<String> initScripts, String database, int port, String user, String password) {
 
     static Config of(PgliteInstance annotation) {
         if (annotation.port() < 0 || annotation.port() > 65535) {
@@ -20,8 +20,14 @@ record Config(PgliteInstance.Storage storage, List<String> migrations, Map<Strin
             throw new ExtensionConfigurationException("@PgliteInstance(migrationSettings = ...) without migrations: "
                     + "name the migration locations too, e.g. migrations = \"classpath:db/migration\"");
         }
+        try {
+            Pglite.builder().withDatabase(annotation.database());
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@PgliteInstance(database = \"" + annotation.database() + "\"): "
+                    + e.getMessage(), e);
+        }
         return new Config(annotation.dataDirectory(), List.of(annotation.migrations()),
-                settings(annotation.migrationSettings()), List.of(annotation.initScripts()), annotation.port(),
+                settings(annotation.migrationSettings()), List.of(annotation.initScripts()), annotation.database(), annotation.port(),
                 annotation.user(), annotation.password());
     }
 
@@ -40,7 +46,7 @@ record Config(PgliteInstance.Storage storage, List<String> migrations, Map<Strin
 
     /** A builder for the class's first instance (on {@link #port()}) or, {@code primary} false, for a clone (a free port). */
     Pglite.Builder builder(boolean primary) {
-        Pglite.Builder builder = Pglite.builder().withPort(primary ? port : 0);
+        Pglite.Builder builder = Pglite.builder().withPort(primary ? port : 0).withDatabase(database);
         if (!password.isEmpty()) {
             builder.withCredentials(user, password);
         }

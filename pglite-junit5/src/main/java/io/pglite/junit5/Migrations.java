@@ -31,7 +31,8 @@ final class Migrations {
                     + "runner on the test class path: " + runners.stream().map(r -> r.name() + " (" + r.getClass().getName() + ")")
                             .collect(Collectors.joining(", ")) + "; keep one");
         }
-        return new Migrations(runners.get(0), new MigrationRequest(config.migrations(), config.migrationSettings(), loader));
+        return new Migrations(runners.get(0), new MigrationRequest(config.migrations(), config.migrationSettings(), loader,
+                config.database()));
     }
 
     /** A snapshot of a new instance with the migrations applied (the runner's, cached). */

@@ -375,4 +375,75 @@ final class Fixtures {
         void test() {
         }
     }
+
+    @PgliteInstance
+    static class FinalField {
+        @PgliteInject
+        final DataSource dataSource = null;
+
+        @Test
+        void test() {
+        }
+    }
+
+    /** The instance is gone before the test asks for a connection: the pool cannot connect. */
+    @PgliteInstance(reset = PgliteInstance.Reset.NONE)
+    static class InstanceClosedBeforeTheTest {
+        @BeforeEach
+        void close(Pglite pg) {
+            pg.close();
+        }
+
+        @Test
+        void test(Connection connection) {
+        }
+    }
+
+    @PgliteInstance(migrations = "classpath:db/migration")
+    static class MigrationsWithoutRunner {
+        @Test
+        void test() {
+        }
+    }
+
+    @PgliteInstance(migrationSettings = "flyway.placeholders.owner=app")
+    static class SettingsWithoutMigrations {
+        @Test
+        void test() {
+        }
+    }
+
+    @PgliteInstance(port = 70000)
+    static class PortOutOfRange {
+        @Test
+        void test() {
+        }
+    }
+
+    @PgliteInstance(database = "template0")
+    static class ReservedDatabase {
+        @Test
+        void test() {
+        }
+    }
+
+    // ------------------------------------------------------------ database and port
+
+    @PgliteInstance(database = "orders", port = DatabaseAndPort.PORT, initScripts = "db/schema.sql")
+    static class DatabaseAndPort {
+        /** A fixed port for the test; people use one to psql into a paused test. */
+        static final int PORT = 45871;
+
+        @Test
+        void servesTheDatabaseOnThePort(Pglite pg, @PgliteJdbcUrl String url, Connection connection) throws SQLException {
+            assertEquals(PORT, pg.port());
+            assertEquals("jdbc:postgresql://127.0.0.1:" + PORT + "/orders", url);
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT current_database()")) {
+                rs.next();
+                assertEquals("orders", rs.getString(1));
+            }
+            assertEquals(1, count(connection));
+        }
+    }
 }

@@ -140,6 +140,11 @@ class PgliteExtensionTest {
         assertTrue(started() > 3, "concurrent methods ran on clones: " + started());
     }
 
+    @Test
+    void databaseNameAndFixedPort() {
+        assertAllPassed(run(Fixtures.DatabaseAndPort.class), 1);
+    }
+
     /** Misuse: the exact messages. */
     @Nested
     class Failures {
@@ -193,5 +198,39 @@ class PgliteExtensionTest {
                     + " PER_METHOD); inject it as a method parameter or an instance field",
                     containerFailure(Fixtures.StaticFieldPerMethod.class));
         }
-    }
+    
+        @Test
+        void finalField() {
+            assertEquals("@PgliteInstance cannot inject field FinalField.dataSource: the field is final",
+                    containerFailure(Fixtures.FinalField.class));
+        }
+
+        @Test
+        void aValueThatCannotBeProvided() {
+            EngineExecutionResults results = run(Fixtures.InstanceClosedBeforeTheTest.class);
+            String message = results.testEvents().failed().list().get(0)
+                    .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                    .getThrowable().orElseThrow().getMessage();
+            assertTrue(message.startsWith("@PgliteInstance could not provide parameter 0 of "
+                    + "InstanceClosedBeforeTheTest.test(Connection): "), message);
+        }
+
+        @Test
+        void migrationsWithoutARunnerOnTheClassPath() {
+            assertEquals("@PgliteInstance(migrations = [classpath:db/migration]) needs a migration runner on the test"
+                    + " class path: add the dependency io.pglite:pglite-flyway",
+                    containerFailure(Fixtures.MigrationsWithoutRunner.class));
+        }
+
+        @Test
+        void conflictingAndInvalidAttributes() {
+            assertEquals("@PgliteInstance(migrationSettings = ...) without migrations: name the migration locations"
+                    + " too, e.g. migrations = \"classpath:db/migration\"",
+                    containerFailure(Fixtures.SettingsWithoutMigrations.class));
+            assertEquals("@PgliteInstance(port = 70000): expected 0 (a free port) to 65535",
+                    containerFailure(Fixtures.PortOutOfRange.class));
+            assertTrue(containerFailure(Fixtures.ReservedDatabase.class)
+                    .startsWith("@PgliteInstance(database = \"template0\"): database: 'template0' (expected: "));
+        }
+}
 }
