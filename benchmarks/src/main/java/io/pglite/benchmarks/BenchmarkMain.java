@@ -88,6 +88,29 @@ public final class BenchmarkMain {
                         variant.jvmOptions(), suiteOf(variant).name()));
             }
         }
+        flyway(launchers, settings, results);
+    }
+
+    /** Figure 8: per kind, pairs of runs on one work directory (its cache), interleaved between kinds. */
+    private static void flyway(Launchers launchers, Settings settings, Results results) throws Exception {
+        for (Variant variant : Variant.DEFAULTS) {
+            results.flywayFirst.put(variant, new ArrayList<>());
+            results.flywayNext.put(variant, new ArrayList<>());
+        }
+        for (int i = 1; i <= settings.flywayRuns(); i++) {
+            for (Variant variant : Variant.DEFAULTS) {
+                String work = "flyway-figure-" + ProcessHandle.current().pid() + "-" + i;
+                String resets = Integer.toString(settings.resets());
+                ChildJvm jvm = launchers.forKind(variant.kind());
+                String figure = "8. " + FlywayProbe.MIGRATIONS + " Flyway migrations, ";
+                progress(figure + "first run " + i + "/" + settings.flywayRuns(), variant);
+                results.flywayFirst.get(variant).add(jvm.run(FlywayProbe.class, variant.jvmOptions(),
+                        variant.kind().name(), work, resets, "first"));
+                progress(figure + "next run " + i + "/" + settings.flywayRuns(), variant);
+                results.flywayNext.get(variant).add(jvm.run(FlywayProbe.class, variant.jvmOptions(),
+                        variant.kind().name(), work, resets, "last"));
+            }
+        }
     }
 
     private static SuiteProbe.Suite suiteOf(Variant variant) {

@@ -34,6 +34,7 @@ final class Report {
     static final double SNAPSHOT_GOAL_MIB = 32;
     /** Figure 7's goal: pglite's suite faster than Zonky's, a ratio below this. */
     static final double SUITE_GOAL_RATIO = 1;
+    static final double FLYWAY_CACHED_GOAL_MS = 1000;
     static final String EXCHANGE = "exchange()";
     static final String QUERY = "query()";
     static final String JDBC_STATEMENT = "JDBC Statement";
@@ -63,6 +64,7 @@ final class Report {
         jdbc(md);
         reset(md);
         suite(md);
+        flyway(md);
         hugeMethods(md);
         return md.toString();
     }
@@ -85,10 +87,10 @@ final class Report {
                 .append(String.format(Locale.ROOT, "Sizes: %d fresh JVMs per variant, %d later instances, "
                         + "%,d round trips per API, %d idle instances, %,d timed JDBC inserts, a %d s pool run, "
                         + "%d timed resets per way, %d clones, %d retained snapshots, %d runs of the test suite "
-                        + "per variant.\n\n",
+                        + "per variant, %d pairs of Flyway runs per kind.\n\n",
                         settings.runs(), settings.repeats(), settings.iterations(), settings.instances(),
                         settings.inserts(), settings.poolSeconds(), settings.resets(), settings.clones(),
-                        settings.snapshots(), settings.suiteRuns()));
+                        settings.snapshots(), settings.suiteRuns(), settings.flywayRuns()));
     }
 
     private void ratios(StringBuilder md) {
@@ -129,6 +131,7 @@ final class Report {
         jdbcRatios(table);
         resetRatios(table);
         suiteRatios(table);
+        flywayRatios(table);
         md.append(table).append('\n');
     }
 
@@ -165,6 +168,10 @@ final class Report {
         compare(table, "heap of a snapshot (MiB): pglite `Snapshot.memoryBytes()` of the first one (Zonky: none, "
                         + "its template is files)",
                 median(reset, Variant.PGLITE, ResetProbe.SNAPSHOT_MEMORY), Double.NaN, SNAPSHOT_GOAL_MIB, "MiB");
+        compare(table, "snapshot on disk (MiB): pglite `Snapshot.writeTo` file of the first one; Zonky "
+                        + "`pg_database_size` of its template database",
+                median(reset, Variant.PGLITE, ResetProbe.SNAPSHOT_FILE),
+                median(reset, Variant.ZONKY, ResetProbe.DATABASE_SIZE), Double.NaN, "");
         compare(table, "JVM heap per retained later snapshot, after GC (MiB)",
                 median(reset, Variant.PGLITE, ResetProbe.RETAINED_HEAP), Double.NaN, Double.NaN, "");
         double wrongPglite = median(reset, Variant.PGLITE, ResetProbe.MISMATCHES)
@@ -194,6 +201,28 @@ final class Report {
         double notPassedZonky = notPassed(Variant.ZONKY);
         table.row("suite tests that did not pass, all runs (pglite: both suites)", count(notPassed),
                 count(notPassedZonky), "", "0", Double.isNaN(notPassed) ? "" : notPassed == 0 ? "yes" : "**no**");
+    }
+
+    /** The ratio rows of figure 8: a schema of Flyway migrations, first and next run, and the reset per test. */
+    private void flywayRatios(Table table) {
+        String toDataSource = "Flyway, " + FlywayProbe.MIGRATIONS + " migrations: main to the first test's DataSource, ";
+        compare(table, toDataSource + "first run, median (ms)",
+                median(results.flywayFirst, Variant.PGLITE, FlywayProbe.TO_DATA_SOURCE),
+                median(results.flywayFirst, Variant.ZONKY, FlywayProbe.TO_DATA_SOURCE), Double.NaN, "");
+        compare(table, toDataSource + "next run, migrations unchanged (pglite: cache file; Zonky: migrates again), median (ms)",
+                median(results.flywayNext, Variant.PGLITE, FlywayProbe.TO_DATA_SOURCE),
+                median(results.flywayNext, Variant.ZONKY, FlywayProbe.TO_DATA_SOURCE), FLYWAY_CACHED_GOAL_MS, "ms");
+        String reset = ProbeOutput.key(FlywayProbe.RESET, FlywayProbe.MEDIAN);
+        double pglite = median(results.flywayNext, Variant.PGLITE, reset);
+        double zonky = median(results.flywayNext, Variant.ZONKY, reset);
+        double ratio = pglite / zonky;
+        table.row("Flyway schema: per-test reset, median (ms): pglite `restore` of the migrated snapshot + query, "
+                        + "Zonky `CREATE DATABASE … TEMPLATE` + connect + query",
+                format(pglite), format(zonky), ratio(pglite, zonky), "< 1× Zonky",
+                Double.isNaN(ratio) ? "" : ratio < 1 ? "yes" : "**no**");
+        String p99 = ProbeOutput.key(FlywayProbe.RESET, FlywayProbe.P99);
+        compare(table, "same, p99 (ms)", median(results.flywayNext, Variant.PGLITE, p99),
+                median(results.flywayNext, Variant.ZONKY, p99), Double.NaN, "");
     }
 
     /** Tests of a suite variant's runs that failed, were aborted or skipped, or never ran; NaN without runs. */
@@ -525,6 +554,36 @@ final class Report {
 
     private static String count(double value) {
         return Double.isNaN(value) ? format(value) : String.format(Locale.ROOT, "%.0f", value);
+    }
+
+    private void flyway(StringBuilder md) {
+        md.append("### 8. Flyway: ").append(FlywayProbe.MIGRATIONS).append(" migrations, first run, next run, reset per test\n\n");
+        md.append("A schema of ").append(FlywayProbe.MIGRATIONS).append(" SQL migrations written by the probe ")
+                .append("(`FlywayProbe.writeMigrations`: ").append(FlywayProbe.TABLES).append(" tables, then a column, ")
+                .append("an index and 200 rows for each, 5 views, 3 PL/pgSQL trigger functions, a lookup table of ")
+                .append("1,000 rows, `ANALYZE`), Flyway ").append(classPathVersion("flyway-core-(\\d[\\w.-]*)\\.jar"))
+                .append(". Each kind runs in pairs of fresh child JVMs on one work directory: a first run, then the ")
+                .append("next run with the migrations unchanged. Timed from the start of `main` to the first test's ")
+                .append("HikariCP `DataSource` answering `SELECT count(*)` on a migrated table. **pglite:** ")
+                .append("`PgliteFlyway.locations(...).cacheDirectory(...).snapshot()` (the first run migrates a new ")
+                .append("instance and writes the cache file, the next one reads it), then a clone started from the ")
+                .append("snapshot. **Zonky:** `EmbeddedPostgres.start()`, Flyway into a template database, ")
+                .append("`CREATE DATABASE … TEMPLATE`: what Zonky's `FlywayPreparer` with `PreparedDbProvider` does; ")
+                .append("it keeps nothing across JVMs, so its next run migrates again. Per test (")
+                .append(settings.resets()).append(" timed, after ").append(FlywayProbe.WARMUP_RESETS)
+                .append(" untimed): pglite, after an `INSERT` over JDBC, `restore` of the migrated snapshot and a ")
+                .append("query on a pooled connection; Zonky, a new copy of the template, connected to and queried. ")
+                .append(settings.flywayRuns()).append(" pairs per kind, interleaved: median (min–max).\n\n");
+        Table table = new Table(header("measure", Variant.DEFAULTS));
+        for (String key : keys(results.flywayFirst)) {
+            table.row(row("first run: " + label(key), Variant.DEFAULTS,
+                    variant -> spread(Results.stats(results.flywayFirst, variant, key))));
+        }
+        for (String key : keys(results.flywayNext)) {
+            table.row(row("next run: " + label(key), Variant.DEFAULTS,
+                    variant -> spread(Results.stats(results.flywayNext, variant, key))));
+        }
+        md.append(table).append('\n');
     }
 
     private void hugeMethods(StringBuilder md) {

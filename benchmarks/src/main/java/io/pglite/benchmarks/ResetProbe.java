@@ -7,6 +7,8 @@ import static io.pglite.benchmarks.ProbeOutput.report;
 
 import io.pglite.core.Pglite;
 import io.pglite.core.Snapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -29,8 +31,8 @@ import java.util.StringJoiner;
  * <ul>
  *   <li>pglite: after the change, {@code restore(snapshot)} of the state before it, timed alone;
  *       clones started with {@code Pglite.builder().withSnapshot(snapshot).start()} until they answer
- *       a query; the heap a snapshot holds ({@code Snapshot.memoryBytes()}) and the JVM heap that
- *       retained snapshots take.</li>
+ *       a query; the heap a snapshot holds ({@code Snapshot.memoryBytes()}), the JVM heap that
+ *       retained snapshots take, and the size of the first one written to a file.</li>
  *   <li>Zonky: {@code CREATE DATABASE ... TEMPLATE} of a database holding the schema, a first
  *       connection to the copy and a query (what its {@code PreparedDbProvider} does per database),
  *       and, on one database, the change followed by {@code TRUNCATE ... RESTART IDENTITY} of the ten
@@ -69,6 +71,9 @@ public final class ResetProbe {
     static final String CLONES_TIMED = "clones timed after the first";
     static final String FIRST_SNAPSHOT = "first snapshot: snapshot() (ms)";
     static final String SNAPSHOT_MEMORY = "first snapshot: memoryBytes() (MiB)";
+    static final String SNAPSHOT_FILE = "first snapshot: Snapshot.writeTo file size (MiB)";
+    static final String SNAPSHOT_WRITE = "first snapshot: writeTo (ms)";
+    static final String SNAPSHOT_READ = "first snapshot: readFrom (ms)";
     static final String FIRST_SNAPSHOT_HEAP = "first snapshot: JVM heap growth after GC (MiB)";
     static final String LATER_SNAPSHOT = "later snapshot after a change: snapshot(), median (ms)";
     static final String LATER_MEMORY = "later snapshot after a change: memoryBytes(), median (MiB)";
@@ -115,6 +120,7 @@ public final class ResetProbe {
             report(FIRST_SNAPSHOT, millis(System.nanoTime() - started));
             report(SNAPSHOT_MEMORY, clean.memoryBytes() / MIB);
             report(FIRST_SNAPSHOT_HEAP, (JvmCounters.settledHeapBytes() - heapBefore) / MIB);
+            snapshotFile(clean);
 
             Mismatches mismatches = new Mismatches("restore");
             double[] work = new double[cycles];
@@ -141,6 +147,22 @@ public final class ResetProbe {
             }
         }
         clones(clean, cleanFingerprint, clones);
+    }
+
+    /** The first snapshot as a file: its size on disk, and the time to write and read it. */
+    private static void snapshotFile(Snapshot snapshot) throws Exception {
+        Path file = Files.createTempFile("reset-probe", ".snapshot");
+        try {
+            long started = System.nanoTime();
+            snapshot.writeTo(file);
+            report(SNAPSHOT_WRITE, millis(System.nanoTime() - started));
+            report(SNAPSHOT_FILE, Files.size(file) / MIB);
+            started = System.nanoTime();
+            Snapshot.readFrom(file);
+            report(SNAPSHOT_READ, millis(System.nanoTime() - started));
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /** The same change without a restore before it: what a restore costs the statements after it. */

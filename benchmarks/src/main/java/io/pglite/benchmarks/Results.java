@@ -14,6 +14,9 @@ final class Results {
     final Map<Variant, List<ProbeRun>> jdbc = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> reset = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> suite = new LinkedHashMap<>();
+    /** Figure 8: the first run of each pair, and the next one with the migrations unchanged. */
+    final Map<Variant, List<ProbeRun>> flywayFirst = new LinkedHashMap<>();
+    final Map<Variant, List<ProbeRun>> flywayNext = new LinkedHashMap<>();
 
     /** The median over a variant's runs of a figure; NaN if it has none. */
     static double median(Map<Variant, List<ProbeRun>> figure, Variant variant, String key) {

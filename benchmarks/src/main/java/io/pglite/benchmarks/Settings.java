@@ -15,9 +15,11 @@ package io.pglite.benchmarks;
  * @param clones pglite clones started one after another for figure 6 (the first one reported apart)
  * @param snapshots later pglite snapshots held at once for figure 6's heap per retained snapshot
  * @param suiteRuns runs of figure 7's synthetic test suite per variant, interleaved
+ * @param flywayRuns pairs of child JVMs per kind for figure 8 (a first run, then one with the
+ *     migrations unchanged), interleaved
  */
 record Settings(int runs, int repeats, int warmup, int iterations, int instances, int inserts, int poolSeconds,
-        int resets, int clones, int snapshots, int suiteRuns) {
+        int resets, int clones, int snapshots, int suiteRuns, int flywayRuns) {
 
     static Settings fromSystemProperties() {
         return new Settings(
@@ -31,6 +33,7 @@ record Settings(int runs, int repeats, int warmup, int iterations, int instances
                 Integer.getInteger("bench.resets", 200),
                 Integer.getInteger("bench.clones", 6),
                 Integer.getInteger("bench.snapshots", 10),
-                Integer.getInteger("bench.suiteRuns", 3));
+                Integer.getInteger("bench.suiteRuns", 3),
+                Integer.getInteger("bench.flywayRuns", 3));
     }
 }

@@ -182,6 +182,33 @@ class SnapshotTest {
     }
 
     @Test
+    void anotherInstancesSnapshotRestoredAgainAndAgainGivesItsStateEveryTime() {
+        try (Pglite source = Pglite.start(); Pglite target = Pglite.start()) {
+            source.query("CREATE TABLE items (id serial PRIMARY KEY, name text)");
+            source.query("INSERT INTO items (name) SELECT 'item ' || i FROM generate_series(1, 50) i");
+            Snapshot foreign = source.snapshot();
+            target.query("CREATE TABLE only_on_target (id int)");
+            Snapshot own = target.snapshot();
+            for (int round = 0; round < 5; round++) {
+                target.restore(foreign);
+                assertEquals("50", target.query("SELECT count(*) FROM items").singleValue());
+                assertEquals("0", target.query("SELECT count(*) FROM pg_class WHERE relname = 'only_on_target'").singleValue());
+                target.query("INSERT INTO items (name) VALUES ('written on the target')");
+                target.query("CREATE TABLE scratch_" + round + " (id int)");
+                assertEquals("52", target.query("SELECT nextval('items_id_seq')").singleValue(),
+                        "the sequence continues from the snapshot's value, plus this round's insert");
+                if (round % 2 == 1) {
+                    target.restore(own);
+                    assertEquals("1", target.query("SELECT count(*) FROM pg_class WHERE relname = 'only_on_target'").singleValue());
+                }
+            }
+            target.restore(foreign);
+            assertEquals("0", target.query("SELECT count(*) FROM pg_class WHERE relname LIKE 'scratch_%'").singleValue());
+            assertEquals("50", source.query("SELECT count(*) FROM items").singleValue(), "the source is untouched");
+        }
+    }
+
+    @Test
     void aRestoreWaitsForAClientTransactionToEnd() throws Exception {
         try (Pglite pg = Pglite.start(); Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
             c.createStatement().execute("CREATE TABLE t (x int)");

@@ -56,6 +56,9 @@ public final class Engine {
     private int interruptPending;
     private int queryCancelPending;
     private boolean running;
+    /** The last snapshot of another engine restored here, and a snapshot of this engine in that state. */
+    private EngineSnapshot adoptedFrom;
+    private EngineSnapshot adopted;
     /** The database the backend has open: the one it started on, or a restored snapshot's. */
     private String database;
 
@@ -85,9 +88,25 @@ public final class Engine {
 
     private void boot(EngineSettings settings) {
         long t0 = System.nanoTime();
+        instantiate(settings);
+        long t2 = System.nanoTime();
+        database = settings.database();
+        int status = runMain(database, settings.fsync());
+        if (status != ProcessExit.STARTED) {
+            files.closeDescriptors();
+            throw new EngineStartException(name + ": PostgreSQL did not start (exit status " + status + ")"
+                    + files.recentLog());
+        }
+        instance.export("pgl_startPGlite").apply();
+        long t3 = System.nanoTime();
+        LOG.log(Level.DEBUG, () -> String.format("%s: instantiate %d ms, start-up %d ms",
+                name, (t2 - t0) / 1_000_000, (t3 - t2) / 1_000_000));
+    }
+
+    /** The module instantiated, its constructors run and the protocol callbacks installed: ready for main or a restore. */
+    private void instantiate(EngineSettings settings) {
         memory = new TrackedMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
         var module = EngineModule.module();
-        long t1 = System.nanoTime();
         ImportValues imports = EmscriptenImports.forModule(module, runtime, memory,
                 files.hostFunctions(runtime::memalign), environment(settings), files::readFile);
         instance = Instance.builder(module)
@@ -100,7 +119,6 @@ public final class Engine {
         instance.initialize(true);
         interruptPending = exportedAddress("InterruptPending");
         queryCancelPending = exportedAddress("QueryCancelPending");
-        long t2 = System.nanoTime();
         exports.callCtors.apply();
         ProtocolCallbacks callbacks = ProtocolCallbacks.install(instance, new CallbackHandler());
         runtime.callbacks(callbacks.helper);
@@ -109,17 +127,6 @@ public final class Engine {
         instance.export("pgl_set_popen_fn").apply(callbacks.slots[3]);
         instance.export("pgl_set_pclose_fn").apply(callbacks.slots[4]);
         exports.setActive.apply(1);
-        database = settings.database();
-        int status = runMain(database, settings.fsync());
-        if (status != ProcessExit.STARTED) {
-            files.closeDescriptors();
-            throw new EngineStartException(name + ": PostgreSQL did not start (exit status " + status + ")"
-                    + files.recentLog());
-        }
-        instance.export("pgl_startPGlite").apply();
-        long t3 = System.nanoTime();
-        LOG.log(Level.DEBUG, () -> String.format("%s: module %d ms, instantiate %d ms, start-up %d ms",
-                name, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000));
     }
 
     /** The address a global export holds (PostgreSQL's C variables are exported that way). */
@@ -285,6 +292,22 @@ public final class Engine {
      * @throws IllegalArgumentException when the snapshot's memory exceeds this engine's ceiling
      */
     public void restore(EngineSnapshot snapshot) {
+        if (snapshot == adoptedFrom) {
+            restoreState(adopted);
+            return;
+        }
+        boolean foreign = !files.owns(snapshot.files);
+        restoreState(snapshot);
+        if (foreign) {
+            // copying another instance's files and modules costs tens of ms per restore on a real
+            // schema; a snapshot of the copy, taken now, restores in place like an own one
+            adoptedFrom = null;
+            adopted = snapshot();
+            adoptedFrom = snapshot;
+        }
+    }
+
+    private void restoreState(EngineSnapshot snapshot) {
         if (snapshot.memory.pages() > memory.maximumPages()) {
             throw new IllegalArgumentException("the snapshot of " + snapshot.source + " needs " + snapshot.memory.pages()
                     + " pages of wasm memory, more than the ceiling of " + name + " (" + memory.maximumPages() + ")");

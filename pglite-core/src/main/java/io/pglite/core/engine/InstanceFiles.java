@@ -62,6 +62,11 @@ public final class InstanceFiles {
         imports.restore(snapshot);
     }
 
+    /** Whether {@code snapshot} was captured of these files (rather than of another instance's). */
+    boolean owns(FileSystemImports.Snapshot snapshot) {
+        return imports.owns(snapshot);
+    }
+
     /** Closes what the backend left open; host files of a data directory must not leak. */
     void closeDescriptors() {
         if (imports != null) {

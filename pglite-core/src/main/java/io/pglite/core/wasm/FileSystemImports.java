@@ -95,6 +95,11 @@ public final class FileSystemImports {
         }
     }
 
+    /** Whether {@code snapshot} was captured here (restored in place) rather than of another instance (copied). */
+    public boolean owns(Snapshot snapshot) {
+        return snapshot.files.isOf(fs);
+    }
+
     /** Descriptors and files captured together: one is meaningless without the other. */
     public static final class Snapshot {
         private final FileDescriptors.State descriptors;
