@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -15,6 +19,24 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** {@code @PgliteInstance(migrations = ...)} with pglite-flyway on the class path, run through the JUnit Platform. */
 class FlywayExtensionTest {
+    @TempDir
+    static Path cache;
+    private static String cacheBefore;
+
+    /** A cache directory of this run's own: a cache file of an earlier build would spare the migration counted here. */
+    @BeforeAll
+    static void ownCache() {
+        cacheBefore = System.setProperty(PgliteFlyway.CACHE_PROPERTY, cache.toString());
+    }
+
+    @AfterAll
+    static void restoreCache() {
+        if (cacheBefore == null) {
+            System.clearProperty(PgliteFlyway.CACHE_PROPERTY);
+        } else {
+            System.setProperty(PgliteFlyway.CACHE_PROPERTY, cacheBefore);
+        }
+    }
 
     private static EngineExecutionResults run(Class<?>... classes) {
         return EngineTestKit.engine("junit-jupiter")

@@ -88,11 +88,9 @@ class PgliteFlywayTest {
 
     @Test
     void diskCacheIsUsedUntilAMigrationChangesIsAddedOrRemoved() throws Exception {
-        Path migrations = Files.createDirectories(temp.resolve("migrations"));
-        Files.writeString(migrations.resolve("V1__a.sql"), "CREATE TABLE a (id integer);");
+        Path migrations = migrationsDirectory("CREATE TABLE a (id integer);");
         Path cache = temp.resolve("cache");
-        PgliteFlyway flyway = PgliteFlyway.locations("filesystem:" + migrations).cacheDirectory(cache)
-                .setting("flyway.callbacks", COUNTING);
+        PgliteFlyway flyway = cachedIn(migrations, cache);
 
         assertEquals(1, migrationsFromDisk(flyway), "first run migrates");
         assertEquals(0, migrationsFromDisk(flyway), "unchanged: read from the cache directory");
@@ -120,11 +118,9 @@ class PgliteFlywayTest {
 
     @Test
     void corruptOrForeignCacheFilesAreIgnoredAndReplaced() throws Exception {
-        Path migrations = Files.createDirectories(temp.resolve("migrations"));
-        Files.writeString(migrations.resolve("V1__a.sql"), "CREATE TABLE a (id integer); INSERT INTO a VALUES (7);");
+        Path migrations = migrationsDirectory("CREATE TABLE a (id integer); INSERT INTO a VALUES (7);");
         Path cache = temp.resolve("cache");
-        PgliteFlyway flyway = PgliteFlyway.locations("filesystem:" + migrations).cacheDirectory(cache)
-                .setting("flyway.callbacks", COUNTING);
+        PgliteFlyway flyway = cachedIn(migrations, cache);
         assertEquals(1, migrationsFromDisk(flyway));
         Path file;
         try (Stream<Path> files = Files.list(cache)) {
@@ -213,6 +209,17 @@ class PgliteFlywayTest {
         IllegalArgumentException url = assertThrows(IllegalArgumentException.class, () -> flyway.setting("flyway.url", "jdbc:x"));
         assertTrue(url.getMessage().contains("set by pglite-flyway"), url.getMessage());
         assertThrows(IllegalArgumentException.class, PgliteFlyway::locations);
+    }
+
+    /** A directory of migrations with {@code V1__a.sql} holding {@code sql}. */
+    private Path migrationsDirectory(String sql) throws java.io.IOException {
+        Path migrations = Files.createDirectories(temp.resolve("migrations"));
+        Files.writeString(migrations.resolve("V1__a.sql"), sql);
+        return migrations;
+    }
+
+    private static PgliteFlyway cachedIn(Path migrations, Path cache) {
+        return PgliteFlyway.locations("filesystem:" + migrations).cacheDirectory(cache).setting("flyway.callbacks", COUNTING);
     }
 
     private static int migrationsFromDisk(PgliteFlyway flyway) {
