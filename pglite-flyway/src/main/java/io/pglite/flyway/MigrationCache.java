@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 final class MigrationCache {
     private static final System.Logger LOG = System.getLogger(MigrationCache.class.getName());
     private static final String MAGIC = "pglite-flyway cache";
+    /** Cache files unused for this long are deleted when another is written: settings and builds of the past. */
+    static final java.time.Duration UNUSED_FOR = java.time.Duration.ofDays(30);
     private static final ConcurrentMap<String, CompletableFuture<Snapshot>> IN_JVM = new ConcurrentHashMap<>();
 
     private MigrationCache() {
@@ -68,6 +70,7 @@ final class MigrationCache {
         if (file != null) {
             Snapshot cached = read(file, key);
             if (cached != null) {
+                markUsed(file);
                 LOG.log(Level.INFO, "pglite-flyway: {0} unchanged; using the migrated snapshot in {1}", what, file);
                 return cached;
             }
@@ -109,6 +112,30 @@ final class MigrationCache {
         }
     }
 
+    /** A cache hit counts as use: the file's time is what {@link #deleteUnused} goes by. */
+    private static void markUsed(Path file) {
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "pglite-flyway: could not touch " + file, e);
+        }
+    }
+
+    /** Deletes cache files not used for {@link #UNUSED_FOR}, so that a long-lived CI cache does not grow without end. */
+    private static void deleteUnused(Path directory) {
+        long cutoff = System.currentTimeMillis() - UNUSED_FOR.toMillis();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(directory, "flyway-*.snapshot")) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file).toMillis() < cutoff) {
+                    Files.deleteIfExists(file);
+                    LOG.log(Level.DEBUG, "pglite-flyway: deleted {0}, unused for {1} days", file, UNUSED_FOR.toDays());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "pglite-flyway: could not clean up " + directory, e);
+        }
+    }
+
     private static void write(Path file, MigrationKey key, Snapshot snapshot) {
         Path temporary = null;
         try {
@@ -123,6 +150,7 @@ final class MigrationCache {
             }
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             LOG.log(Level.DEBUG, "pglite-flyway: wrote {0}", file);
+            deleteUnused(file.getParent());
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "pglite-flyway: could not write the cache file {0} ({1}); the next JVM migrates again",
                     file, e.toString());

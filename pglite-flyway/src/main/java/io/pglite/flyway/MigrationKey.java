@@ -70,9 +70,18 @@ record MigrationKey(String value, String settingsKey, List<String> emptyLocation
     /** Adds the files under one location: {@code classpath:} (the default) or {@code filesystem:}. */
     private static void collect(String location, ClassLoader loader, TreeSet<String> files) throws IOException {
         if (location.startsWith("filesystem:")) {
-            Path root = Paths.get(fixedPart(location.substring("filesystem:".length())));
-            addTree(root, files);
+            String path = fixedPart(location.substring("filesystem:".length()));
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("pglite-flyway: location " + location
+                        + " starts with a wildcard; name its directory, e.g. filesystem:src/main/resources/db/migration");
+            }
+            addTree(Paths.get(path), files);
             return;
+        }
+        if (location.matches("^[a-z0-9]+:.*") && !location.startsWith("classpath:")) {
+            throw new IllegalArgumentException("pglite-flyway: location " + location + " is not supported: "
+                    + "pglite-flyway keys its cache by the migrations' contents, which it reads from classpath: and "
+                    + "filesystem: locations only");
         }
         String path = fixedPart(location.startsWith("classpath:") ? location.substring("classpath:".length()) : location);
         path = path.replaceAll("^/+|/+$", "");

@@ -83,6 +83,9 @@ public final class PgliteFlyway {
         if (!name.startsWith("flyway.")) {
             throw new IllegalArgumentException("setting: " + name + " (expected: a Flyway property, flyway.<name>)");
         }
+        if (name.equals(TRANSACTIONAL_LOCK) && value.strip().equalsIgnoreCase("false")) {
+            return this; // what pglite-flyway sets anyway
+        }
         if (name.equals(TRANSACTIONAL_LOCK)) {
             throw new IllegalArgumentException("setting: " + name + " is false with pglite-flyway: true holds a "
                     + "transaction on one connection while Flyway migrates on another, and pglite serves one "
@@ -133,7 +136,8 @@ public final class PgliteFlyway {
      * closed afterwards). Threads asking for the same migrations at once wait for one migration.
      *
      * @throws FlywayMigrationException with Flyway's message (migration, statement, SQL state)
-     *         when a migration fails; nothing is cached then
+     *         when a migration fails or Flyway refuses the configuration; nothing is written to the
+     *         cache directory then, and later calls in this JVM fail the same way without migrating
      */
     public Snapshot snapshot() {
         MigrationKey key = MigrationKey.of(locations, settings, database, classLoader);
@@ -156,7 +160,7 @@ public final class PgliteFlyway {
      * @throws FlywayMigrationException when a migration fails
      */
     public void migrate(Pglite pglite) {
-        run(configuration().dataSource(pglite.jdbcUrl(), "postgres", null));
+        run(configuration -> configuration.dataSource(pglite.jdbcUrl(), "postgres", null));
     }
 
     /**
@@ -165,7 +169,7 @@ public final class PgliteFlyway {
      * @throws FlywayMigrationException when a migration fails
      */
     public void migrate(DataSource dataSource) {
-        run(configuration().dataSource(dataSource));
+        run(configuration -> configuration.dataSource(dataSource));
     }
 
     private Snapshot migrateNewInstance() {
@@ -189,9 +193,10 @@ public final class PgliteFlyway {
         return configuration;
     }
 
-    private void run(FluentConfiguration configuration) {
+    /** Configures Flyway (the connection from {@code connect}) and migrates; any Flyway error becomes ours. */
+    private void run(java.util.function.UnaryOperator<FluentConfiguration> connect) {
         try {
-            configuration.load().migrate();
+            connect.apply(configuration()).load().migrate();
         } catch (FlywayException e) {
             throw new FlywayMigrationException("Flyway could not migrate " + locations + ": " + withStatement(e), e);
         }

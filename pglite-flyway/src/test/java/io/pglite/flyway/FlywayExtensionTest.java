@@ -84,7 +84,7 @@ class FlywayExtensionTest {
         List<String> failures = failures(results);
         assertEquals(2, failures.size(), failures.toString());
         for (String message : failures) {
-            assertTrue(message.startsWith("@PgliteInstance migrations [classpath:db/failing] failed (Flyway): "
+            assertTrue(message.startsWith("@PgliteInstance migrations [classpath:db/failing] could not be applied (Flyway): "
                     + "Flyway could not migrate [classpath:db/failing]: "), message);
             assertTrue(message.contains("V2__broken.sql"), message);
             assertTrue(message.contains("SQL State  : 42601"), message);

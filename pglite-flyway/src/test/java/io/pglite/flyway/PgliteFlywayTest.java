@@ -114,6 +114,14 @@ class PgliteFlywayTest {
         try (Stream<Path> files = Files.list(cache)) {
             assertEquals(1, files.count(), "one file per set of locations and settings, replaced on change");
         }
+
+        Path stale = cache.resolve("flyway-0000000000000000.snapshot"); // of settings used long ago
+        Files.writeString(stale, "old");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(MigrationCache.UNUSED_FOR).minusSeconds(60)));
+        Files.writeString(migrations.resolve("V1__a.sql"), "CREATE TABLE a (id integer, name text, age integer);");
+        assertEquals(1, migrationsFromDisk(flyway));
+        assertFalse(Files.exists(stale), "files unused for " + MigrationCache.UNUSED_FOR + " go when another is written");
     }
 
     @Test
@@ -203,12 +211,18 @@ class PgliteFlywayTest {
     }
 
     @Test
-    void settingsThatAreNotFlywaysOrArePgliteFlywaysOwnAreRefused() {
+    void settingsAndLocationsPgliteFlywayCannotHonourAreRefused() {
         PgliteFlyway flyway = PgliteFlyway.locations("classpath:db/migration");
         assertThrows(IllegalArgumentException.class, () -> flyway.setting("placeholders.x", "y"));
         IllegalArgumentException url = assertThrows(IllegalArgumentException.class, () -> flyway.setting("flyway.url", "jdbc:x"));
         assertTrue(url.getMessage().contains("set by pglite-flyway"), url.getMessage());
         assertThrows(IllegalArgumentException.class, PgliteFlyway::locations);
+        flyway.setting("flyway.postgresql.transactional.lock", "false"); // what pglite-flyway sets anyway
+        assertThrows(IllegalArgumentException.class, () -> flyway.setting("flyway.postgresql.transactional.lock", "true"));
+        IllegalArgumentException s3 = assertThrows(IllegalArgumentException.class,
+                () -> PgliteFlyway.locations("s3:bucket/migrations").snapshot());
+        assertTrue(s3.getMessage().contains("classpath: and filesystem: locations only"), s3.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PgliteFlyway.locations("filesystem:*").snapshot());
     }
 
     /** A directory of migrations with {@code V1__a.sql} holding {@code sql}. */

@@ -54,7 +54,7 @@ final class Migrations {
     }
 
     private ExtensionConfigurationException failed(RuntimeException e) {
-        return new ExtensionConfigurationException("@PgliteInstance migrations " + request.locations() + " failed ("
-                + runner.name() + "): " + e.getMessage(), e);
+        return new ExtensionConfigurationException("@PgliteInstance migrations " + request.locations()
+                + " could not be applied (" + runner.name() + "): " + e.getMessage(), e);
     }
 }
