@@ -568,10 +568,8 @@ public final class Pglite implements AutoCloseable {
                 Snapshot from = snapshot;
                 thread.call(() -> {
                     if (from != null) {
-                        // boots on the shipped cluster's database; the restore brings the snapshot's files and database
-                        pglite.engine = Engine.start(instanceName, InstanceFiles.inMemory(instanceName),
-                                settings.onDatabase(DatabaseStart.POSTGRES));
-                        pglite.engine.restore(from.engine);
+                        pglite.engine = Engine.startFrom(instanceName, InstanceFiles.inMemory(instanceName), settings,
+                                from.engine);
                     } else if (cluster == null) {
                         pglite.engine = DatabaseStart.start(instanceName, InstanceFiles.inMemory(instanceName), settings, false);
                     } else {

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One PostgreSQL backend: a PGlite wasm instance with its file system, driven through the
@@ -28,6 +29,8 @@ public final class Engine {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final int INITIAL_PAGES = 2048;
     private static final byte[] NOTHING = new byte[0];
+    /** How many backends ran PostgreSQL's start-up in this JVM; tests check that clones skip it. */
+    static final AtomicInteger startUps = new AtomicInteger();
 
     /** PGlite's single-user start parameters, before {@code [-F] -D <PGDATA> <database>}. */
     private static final List<String> START_PARAMS = List.of(
@@ -86,10 +89,30 @@ public final class Engine {
         return engine;
     }
 
+    /**
+     * Instantiates PGlite over {@code files} and makes it a clone of {@code snapshot}'s backend,
+     * without the start-up: the snapshot holds everything it did (memory, files, cwd, descriptors,
+     * linked modules), so running it would be thrown away by the restore.
+     *
+     * @throws IllegalArgumentException when the snapshot's memory exceeds the ceiling of {@code settings}
+     */
+    public static Engine startFrom(String name, InstanceFiles files, EngineSettings settings, EngineSnapshot snapshot) {
+        Engine engine = new Engine(name, files);
+        long t0 = System.nanoTime();
+        engine.instantiate(settings);
+        long t1 = System.nanoTime();
+        engine.restore(snapshot);
+        long t2 = System.nanoTime();
+        LOG.log(Level.DEBUG, () -> String.format("%s: instantiate %d ms, restore of %s %d ms",
+                name, (t1 - t0) / 1_000_000, snapshot.source, (t2 - t1) / 1_000_000));
+        return engine;
+    }
+
     private void boot(EngineSettings settings) {
         long t0 = System.nanoTime();
         instantiate(settings);
         long t2 = System.nanoTime();
+        startUps.incrementAndGet();
         database = settings.database();
         int status = runMain(database, settings.fsync());
         if (status != ProcessExit.STARTED) {

@@ -23,8 +23,8 @@ import java.util.zip.InflaterInputStream;
  */
 public final class EngineSnapshot {
     private static final String MAGIC = "pglite-java snapshot";
-    /** 2: the database name follows the instance name. */
-    private static final int FORMAT = 2;
+    /** 2: the database name follows the instance name; 3: the working directory and umask follow the descriptors. */
+    private static final int FORMAT = 3;
 
     /** The name of the instance it was taken of. */
     final String source;

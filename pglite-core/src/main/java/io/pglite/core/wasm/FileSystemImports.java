@@ -79,7 +79,7 @@ public final class FileSystemImports {
      * @throws UnsupportedOperationException when files on disk are mounted
      */
     public Snapshot capture() {
-        return new Snapshot(table.capture(), fs.snapshot(table.openFiles()));
+        return new Snapshot(table.capture(), fs.snapshot(table.openFiles()), paths.cwd(), paths.umask());
     }
 
     /**
@@ -93,6 +93,8 @@ public final class FileSystemImports {
         } else {
             table.restoreCopy(snapshot.descriptors, fs.restoreCopy(snapshot.files));
         }
+        // PostgreSQL's start-up set them (chdir to PGDATA, umask 0077); a clone that skips it relies on them
+        paths.restore(snapshot.cwd, snapshot.umask);
     }
 
     /** Whether {@code snapshot} was captured here (restored in place) rather than of another instance (copied). */
@@ -100,14 +102,21 @@ public final class FileSystemImports {
         return snapshot.files.isOf(fs);
     }
 
-    /** Descriptors and files captured together: one is meaningless without the other. */
+    /**
+     * Descriptors and files captured together, with the process's working directory and umask:
+     * one is meaningless without the other (PostgreSQL opens its files relative to the cwd).
+     */
     public static final class Snapshot {
         private final FileDescriptors.State descriptors;
         private final io.pglite.core.fs.FileSystemSnapshot files;
+        private final String cwd;
+        private final int umask;
 
-        Snapshot(FileDescriptors.State descriptors, io.pglite.core.fs.FileSystemSnapshot files) {
+        Snapshot(FileDescriptors.State descriptors, io.pglite.core.fs.FileSystemSnapshot files, String cwd, int umask) {
             this.descriptors = descriptors;
             this.files = files;
+            this.cwd = cwd;
+            this.umask = umask;
         }
 
         /** Writes the files and the descriptor table (each descriptor as the index of its open file). */
@@ -130,6 +139,8 @@ public final class FileSystemImports {
             for (long word : cloexec) {
                 out.writeLong(word);
             }
+            out.writeUTF(cwd);
+            out.writeInt(umask);
         }
 
         /** Reads what {@link #writeTo} wrote; restoring it makes a clone. */
@@ -157,8 +168,10 @@ public final class FileSystemImports {
             for (int w = 0; w < cloexec.length; w++) {
                 cloexec[w] = in.readLong();
             }
+            String cwd = in.readUTF();
+            int umask = in.readInt();
             return new Snapshot(new FileDescriptors.State(table, java.util.BitSet.valueOf(cloexec), references, positions),
-                    read.snapshot());
+                    read.snapshot(), cwd, umask);
         }
     }
 

@@ -193,6 +193,22 @@ final class PathSyscalls {
         return old;
     }
 
+    /** The working directory, as {@code chdir} set it. */
+    String cwd() {
+        return cwd;
+    }
+
+    /** The file mode creation mask, as {@code umask} set it. */
+    int umask() {
+        return umask;
+    }
+
+    /** Puts the working directory and the mask back as a snapshot recorded them. */
+    void restore(String cwd, int umask) {
+        this.cwd = cwd;
+        this.umask = umask;
+    }
+
     int chdir(Memory memory, int pathAddress) {
         return syscall("chdir", () -> {
             String path = normalize(path(memory, AT_FDCWD, pathAddress));
