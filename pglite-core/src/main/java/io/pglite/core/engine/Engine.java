@@ -392,6 +392,11 @@ public final class Engine {
 
         @Override
         public int write(int pointer, int length) {
+            if (wire == null) {
+                // outside an exchange (an error in the shutdown hooks): no client to tell; the log has it
+                LOG.log(Level.DEBUG, "{0}: dropped {1} bytes the backend wrote outside an exchange", name, length);
+                return length;
+            }
             wire.write(memory.readBytes(pointer, length), 0, length);
             return length;
         }
