@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** The settings of {@link PgliteInstance} that determine an instance; equal configurations can share a template. */
-record Config(PgliteInstance.Storage storage, List<String> migrations, Map<String, String> migrationSettings,
+record Config(PgliteInstance.Storage storage, String dataPath, List<String> migrations, Map<String, String> migrationSettings,
         List<String> initScripts, String database, int port, String user, String password) {
 
     static Config of(PgliteInstance annotation) {
@@ -26,7 +26,13 @@ record Config(PgliteInstance.Storage storage, List<String> migrations, Map<Strin
             throw new ExtensionConfigurationException("@PgliteInstance(database = \"" + annotation.database() + "\"): "
                     + e.getMessage(), e);
         }
-        return new Config(annotation.dataDirectory(), List.of(annotation.migrations()),
+        boolean path = annotation.dataDirectory() == PgliteInstance.Storage.PATH;
+        if (path == annotation.dataPath().isBlank()) {
+            throw new ExtensionConfigurationException(path
+                    ? "@PgliteInstance(dataDirectory = PATH) needs dataPath, e.g. dataPath = \"target/test-db\""
+                    : "@PgliteInstance(dataPath = \"" + annotation.dataPath() + "\") is used with dataDirectory = PATH only");
+        }
+        return new Config(annotation.dataDirectory(), annotation.dataPath(), List.of(annotation.migrations()),
                 settings(annotation.migrationSettings()), List.of(annotation.initScripts()), annotation.database(), annotation.port(),
                 annotation.user(), annotation.password());
     }
@@ -54,6 +60,13 @@ record Config(PgliteInstance.Storage storage, List<String> migrations, Map<Strin
     }
 
     DataDirectory dataDirectory() {
-        return storage == PgliteInstance.Storage.TEMPORARY ? DataDirectory.temporary() : DataDirectory.memory();
+        switch (storage) {
+            case TEMPORARY:
+                return DataDirectory.temporary();
+            case PATH:
+                return DataDirectory.at(java.nio.file.Path.of(dataPath).toAbsolutePath());
+            default:
+                return DataDirectory.memory();
+        }
     }
 }

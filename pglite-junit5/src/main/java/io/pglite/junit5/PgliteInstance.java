@@ -45,6 +45,12 @@ public @interface PgliteInstance {
     Storage dataDirectory() default Storage.MEMORY;
 
     /**
+     * The directory of {@link Storage#PATH}, e.g. {@code "target/test-db"} (relative to the working
+     * directory); created when missing, kept after the run.
+     */
+    String dataPath() default "";
+
+    /**
      * Class path resources of SQL scripts run once, in order, when the instance is set up (before
      * {@code @BeforeAll} methods and before the snapshot methods are reset to), e.g.
      * {@code "db/schema.sql"}; a leading {@code /} is ignored.
@@ -125,7 +131,15 @@ public @interface PgliteInstance {
          * first under {@link Reset#RESTORE}) run in memory: pglite-core cannot restore a directory
          * in place yet.
          */
-        TEMPORARY
+        TEMPORARY,
+        /**
+         * The directory {@link #dataPath()}: created and initialised on first use, kept after the
+         * run, reopened by the next one (with what the previous run wrote: write init scripts with
+         * {@code IF NOT EXISTS}, or use migrations, which apply only what is pending). Locked while
+         * an instance uses it: classes that name the same directory need {@link Sharing#SUITE}.
+         * Clones run in memory, as with {@link #TEMPORARY}.
+         */
+        PATH
     }
 
     /** Whether test classes share an instance. */
@@ -133,7 +147,7 @@ public @interface PgliteInstance {
         /** Each test class starts its own instance and runs the init scripts on it. */
         NONE,
         /**
-         * Test classes with the same configuration ({@link #dataDirectory()}, {@link #migrations()},
+         * Test classes with the same configuration ({@link #dataDirectory()}, {@link #dataPath()}, {@link #migrations()},
          * {@link #migrationSettings()}, {@link #initScripts()}, {@link #database()}, {@link #port()}, {@link #user()},
          * {@link #password()}) share one template instance, started and initialised
          * once per test run: a class runs on the template itself, restored to its state after the init

@@ -446,4 +446,43 @@ final class Fixtures {
             assertEquals(1, count(connection));
         }
     }
+
+    // ------------------------------------------------------------ a directory of the user's
+
+    /** Data in a directory that outlives the instance: each run adds a row to what the runs before wrote. */
+    @PgliteInstance(dataDirectory = PgliteInstance.Storage.PATH, dataPath = PathData.DIRECTORY)
+    static class PathData {
+        static final String DIRECTORY = "target/pglite-junit5-path-data";
+        static volatile int expectedRuns;
+
+        @BeforeAll
+        static void addRun(Pglite pg) {
+            assertEquals(java.nio.file.Path.of(DIRECTORY).toAbsolutePath(), pg.dataDirectory().orElseThrow());
+            pg.query("CREATE TABLE IF NOT EXISTS runs (n integer)");
+            pg.query("INSERT INTO runs VALUES (1)");
+        }
+
+        @RepeatedTest(2)
+        void seesEveryRun(Pglite pg) {
+            assertEquals(String.valueOf(expectedRuns), pg.query("SELECT count(*) FROM runs WHERE n = 1").singleValue());
+            // the first method of a run works in the directory, so its row stays for the next runs;
+            // the other one, on a clone of the state after setup, never sees it
+            assertEquals(String.valueOf(expectedRuns - 1), pg.query("SELECT count(*) FROM runs WHERE n = 2").singleValue());
+            pg.query("INSERT INTO runs VALUES (2)");
+        }
+    }
+
+    @PgliteInstance(dataDirectory = PgliteInstance.Storage.PATH)
+    static class PathWithoutDirectory {
+        @Test
+        void test() {
+        }
+    }
+
+    @PgliteInstance(dataPath = "target/somewhere")
+    static class DirectoryWithoutPath {
+        @Test
+        void test() {
+        }
+    }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.pglite.core.Pglite;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +147,28 @@ class PgliteExtensionTest {
         assertAllPassed(run(Fixtures.DatabaseAndPort.class), 1);
     }
 
+    @Test
+    void aDirectoryOfTheUsersKeepsItsDataForTheNextRun() throws Exception {
+        Path directory = Path.of(Fixtures.PathData.DIRECTORY);
+        deleteTree(directory);
+        Fixtures.PathData.expectedRuns = 1;
+        assertAllPassed(run(Fixtures.PathData.class), 2);
+        assertTrue(Files.isDirectory(directory.resolve("base")), "the cluster stays in " + directory);
+        Fixtures.PathData.expectedRuns = 2;
+        assertAllPassed(run(Fixtures.PathData.class), 2);
+        deleteTree(directory);
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (Files.exists(root)) {
+            try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+                for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
     /** Misuse: the exact messages. */
     @Nested
     class Failures {
@@ -231,6 +255,14 @@ class PgliteExtensionTest {
                     containerFailure(Fixtures.PortOutOfRange.class));
             assertTrue(containerFailure(Fixtures.ReservedDatabase.class)
                     .startsWith("@PgliteInstance(database = \"template0\"): database: 'template0' (expected: "));
+        }
+
+        @Test
+        void pathAndDirectoryGoTogether() {
+            assertEquals("@PgliteInstance(dataDirectory = PATH) needs dataPath, e.g. dataPath = \"target/test-db\"",
+                    containerFailure(Fixtures.PathWithoutDirectory.class));
+            assertEquals("@PgliteInstance(dataPath = \"target/somewhere\") is used with dataDirectory = PATH only",
+                    containerFailure(Fixtures.DirectoryWithoutPath.class));
         }
 }
 }
