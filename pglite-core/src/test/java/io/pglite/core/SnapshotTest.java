@@ -209,6 +209,39 @@ class SnapshotTest {
     }
 
     @Test
+    void statementsPreparedAgainAfterARestoreInsideTransactionsKeepTheProtocolInStep() throws Exception {
+        try (Pglite pg = Pglite.start()) {
+            pg.query("CREATE TABLE stock (sku text PRIMARY KEY, left_over integer NOT NULL)");
+            pg.query("INSERT INTO stock VALUES ('book', 10)");
+            Snapshot clean = pg.snapshot();
+            // pgjdbc sends BEGIN as a simple Query before the server-prepared UPDATE: the ReadyForQuery
+            // of the BEGIN comes before the ParseComplete of the UPDATE the server prepares again
+            try (Connection connection = DriverManager.getConnection(pg.jdbcUrl() + "?prepareThreshold=1", "postgres", "")) {
+                for (int round = 0; round < 4; round++) {
+                    pg.restore(clean);
+                    for (int order = 0; order < 3; order++) {
+                        connection.setAutoCommit(false);
+                        try (PreparedStatement take = connection.prepareStatement(
+                                "UPDATE stock SET left_over = left_over - ? WHERE sku = ? AND left_over >= ?")) {
+                            take.setInt(1, 1);
+                            take.setString(2, "book");
+                            take.setInt(3, 1);
+                            assertEquals(1, take.executeUpdate());
+                        }
+                        connection.commit();
+                        connection.setAutoCommit(true);
+                    }
+                    try (PreparedStatement left = connection.prepareStatement("SELECT left_over FROM stock");
+                            ResultSet rs = left.executeQuery()) {
+                        assertTrue(rs.next());
+                        assertEquals(7, rs.getInt(1), "round " + round);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void aRestoreWaitsForAClientTransactionToEnd() throws Exception {
         try (Pglite pg = Pglite.start(); Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "")) {
             c.createStatement().execute("CREATE TABLE t (x int)");

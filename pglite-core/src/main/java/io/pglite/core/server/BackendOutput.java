@@ -86,12 +86,11 @@ final class BackendOutput implements Wire {
             }
         }
         bodyRemaining = bodyLength;
-        if (type == '1' && session != null && session.hiddenParseCompletes > 0) {
-            session.hiddenParseCompletes--; // answers a Parse the server sent again after a restore
-            return;
+        if (type == '1' && session != null && session.hideParseComplete()) {
+            return; // answers a Parse the server sent again after a restore
         }
         if (type == 'Z' && session != null) {
-            session.hiddenParseCompletes = 0; // a failed Parse is answered by its error, and the batch ends here
+            session.readyForQuery();
         }
         if (type == 'Z' || type == 'S' || type == 'A') {
             captured = new byte[5 + bodyLength];

@@ -36,6 +36,8 @@ final class ClientSession {
     private final Map<String, byte[]> statements = new HashMap<>();
     /** Statements the backend lost in a restore: prepared again, invisibly, when next used. */
     private final Set<String> lost = new HashSet<>();
+    /** The Parse messages put in the queue for those, by identity, until they are sent. */
+    private final Set<byte[]> injected = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Turn turn;
     boolean closed;
     boolean discardUntilSync;
@@ -44,8 +46,16 @@ final class ClientSession {
     byte transactionStatus = 'I';
     boolean batchOpen;
     boolean copyIn;
-    /** ParseComplete answers to hide: those of Parse messages the server sent again after a restore. */
-    int hiddenParseCompletes;
+    /**
+     * The ParseComplete answers to hide, of the Parse messages the server sent again after a restore,
+     * in order: each as {ReadyForQuery answers before its own, its place among the ParseCompletes
+     * after the last ReadyForQuery}. By place, not by count: a simple Query or a Sync between the
+     * client's messages ends a segment, and an error skips the rest of its segment.
+     */
+    private final ArrayDeque<int[]> hiddenParseCompletes = new ArrayDeque<>();
+    /** Parse messages sent since the last Sync or Query, and ParseCompletes seen since the last ReadyForQuery. */
+    private int parsesInSegment;
+    private int parseCompletesInSegment;
     /** Whether this connection ever parsed a statement that may be a COPY (then each Execute may start one). */
     private boolean parsedCopy;
     BackendOutput output;
@@ -190,9 +200,19 @@ final class ClientSession {
         }
         byte[] all = new byte[size];
         int position = 0;
+        int readyBefore = 0;
         for (byte[] message : messages) {
             System.arraycopy(message, 0, all, position, message.length);
             position += message.length;
+            if (message[0] == 'P') {
+                parsesInSegment++;
+                if (injected.remove(message)) {
+                    hiddenParseCompletes.add(new int[] {readyBefore, parsesInSegment});
+                }
+            } else if (message[0] == 'S' || message[0] == 'Q') {
+                readyBefore++;
+                parsesInSegment = 0;
+            }
             List<ListenRegistry.Intent> intents = ListenRegistry.intents(message);
             if (!intents.isEmpty()) {
                 listenIntents.addAll(intents);
@@ -234,8 +254,9 @@ final class ClientSession {
         for (byte[] message : pending) {
             String used = StatementNames.usedStatement(message);
             if (used != null && lost.remove(used)) {
-                with.add(statements.get(used));
-                hiddenParseCompletes++;
+                byte[] parse = statements.get(used).clone(); // its own identity: the client may send these bytes too
+                injected.add(parse);
+                with.add(parse);
             }
             with.add(message);
         }
@@ -243,10 +264,37 @@ final class ClientSession {
         pending.addAll(with);
     }
 
+    /**
+     * Whether a ParseComplete from the backend answers a Parse the server sent again, and is to be
+     * hidden from the client. Engine thread.
+     */
+    boolean hideParseComplete() {
+        parseCompletesInSegment++;
+        int[] next = hiddenParseCompletes.peek();
+        if (next != null && next[0] == 0 && next[1] == parseCompletesInSegment) {
+            hiddenParseCompletes.poll();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A ReadyForQuery from the backend ends a segment: a hidden ParseComplete still expected in it
+     * will not come (an error skipped its Parse). Engine thread.
+     */
+    void readyForQuery() {
+        parseCompletesInSegment = 0;
+        hiddenParseCompletes.removeIf(next -> next[0] == 0);
+        for (int[] next : hiddenParseCompletes) {
+            next[0]--;
+        }
+    }
+
     /** The queued messages, for answering them without the backend. Caller holds the monitor. */
     ArrayDeque<byte[]> takePending() {
         ArrayDeque<byte[]> taken = new ArrayDeque<>(pending);
         pending.clear();
+        injected.clear();
         pendingBytes = 0;
         channel.config().setAutoRead(true);
         return taken;
