@@ -1,7 +1,6 @@
 package io.pglite.spock;
 
 import io.pglite.core.Pglite;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -11,11 +10,12 @@ import org.spockframework.runtime.model.SpecInfo;
 
 /**
  * The fields of a specification that {@link PgliteSpec} sets: of type {@link DataSource} or
- * {@link Pglite}, and {@code String} fields annotated {@link PgliteJdbcUrl}. Checked when the
- * specification is discovered, so that a misuse fails before an instance starts.
+ * {@link Pglite}, and {@code String} fields annotated {@link PgliteJdbcUrl}; static fields are not
+ * among them (Spock lists none to extensions). Checked when the specification is discovered, so
+ * that a misuse fails before an instance starts.
  */
 final class InjectedFields {
-    static final String SUPPORTED = "javax.sql.DataSource, io.pglite.core.Pglite and String annotated @PgliteJdbcUrl";
+    private static final String SUPPORTED = "javax.sql.DataSource, io.pglite.core.Pglite and String annotated @PgliteJdbcUrl";
 
     private final List<FieldInfo> shared;
     private final List<FieldInfo> perIteration;
@@ -30,34 +30,21 @@ final class InjectedFields {
         List<FieldInfo> shared = new ArrayList<>();
         List<FieldInfo> perIteration = new ArrayList<>();
         for (FieldInfo field : spec.getAllFields()) {
-            if (!injectable(field)) {
-                continue;
+            if (injectable(field)) {
+                (field.isShared() ? shared : perIteration).add(field);
             }
-            (field.isShared() ? shared : perIteration).add(field);
         }
         return new InjectedFields(shared, perIteration);
     }
 
     /** Whether {@code field} is one to set; throws when it is marked for it but cannot be set. */
-    static boolean injectable(FieldInfo field) {
+    private static boolean injectable(FieldInfo field) {
         boolean jdbcUrl = field.isAnnotationPresent(PgliteJdbcUrl.class);
         Class<?> type = field.getType();
         if (jdbcUrl && type != String.class) {
             throw misuse(field, "@PgliteJdbcUrl needs type String, found " + type.getName());
         }
-        if (!jdbcUrl && type != DataSource.class && type != Pglite.class) {
-            return false;
-        }
-        if (field.isStatic()) {
-            throw misuse(field, "it is static; make it a @Shared field");
-        }
-        if (Modifier.isFinal(field.getReflection().getModifiers())) {
-            if (jdbcUrl) {
-                throw misuse(field, "it is final");
-            }
-            return false; // it has the value the user gave it
-        }
-        return true;
+        return jdbcUrl || type == DataSource.class || type == Pglite.class;
     }
 
     private static InvalidSpecException misuse(FieldInfo field, String problem) {

@@ -47,3 +47,4 @@ class FailingSetupSpecFixture extends Specification {
         true
     }
 }
+

@@ -15,3 +15,11 @@ class InheritedSpec extends DatabaseSpecBase {
         dataSource.connection.withCloseable { it.createStatement().executeQuery('SELECT count(*) FROM note').with { next(); getInt(1) } } == 1
     }
 }
+
+@PgliteSpec(database = 'own')
+class OverridingSpec extends DatabaseSpecBase {
+    def "a subclass's own @PgliteSpec replaces the base's"() {
+        expect:
+        dataSource.connection.withCloseable { it.createStatement().executeQuery('SELECT current_database(), to_regclass(\'note\') IS NULL').with { next(); [getString(1), getBoolean(2)] } } == ['own', true]
+    }
+}

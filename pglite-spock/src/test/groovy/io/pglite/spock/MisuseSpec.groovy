@@ -29,7 +29,7 @@ class MisuseSpec extends Specification {
 
         then:
         message.startsWith("@PgliteSpec init script 'db/broken.sql' failed: ")
-        message.contains('nosuchtype')
+        message.contains('type "nosuchtype" does not exist')
         Pglite.running() == before
     }
 
