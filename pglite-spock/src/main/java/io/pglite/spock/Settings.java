@@ -1,0 +1,38 @@
+package io.pglite.spock;
+
+import io.pglite.core.Pglite;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.spockframework.runtime.InvalidSpecException;
+
+/** The attributes of {@link PgliteSpec}, checked. */
+record Settings(List<String> initScripts, List<String> migrations, Map<String, String> migrationSettings, String database) {
+
+    static Settings of(PgliteSpec annotation) {
+        if (annotation.migrations().length == 0 && annotation.migrationSettings().length > 0) {
+            throw new InvalidSpecException("@PgliteSpec(migrationSettings = ...) without migrations: "
+                    + "name the migration locations too, e.g. migrations = \"classpath:db/migration\"");
+        }
+        try {
+            Pglite.builder().withDatabase(annotation.database());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("@PgliteSpec(database = \"" + annotation.database() + "\"): " + e.getMessage(), e);
+        }
+        return new Settings(List.of(annotation.initScripts()), List.of(annotation.migrations()),
+                settings(annotation.migrationSettings()), annotation.database());
+    }
+
+    private static Map<String, String> settings(String[] pairs) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new InvalidSpecException("@PgliteSpec(migrationSettings = \"" + pair
+                        + "\"): expected name=value, e.g. flyway.placeholders.owner=app");
+            }
+            settings.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        }
+        return Map.copyOf(settings);
+    }
+}

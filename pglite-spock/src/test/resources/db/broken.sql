@@ -1,0 +1,2 @@
+CREATE TABLE ok (id int);
+CREATE TABLE broken (id nosuchtype);
