@@ -2,7 +2,7 @@ package io.pglite.junit5;
 
 import io.pglite.core.DataDirectory;
 import io.pglite.core.Pglite;
-import java.util.LinkedHashMap;
+import io.pglite.core.spi.MigrationRequest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -38,16 +38,11 @@ record Config(PgliteInstance.Storage storage, String dataPath, List<String> migr
     }
 
     private static Map<String, String> settings(String[] pairs) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw new ExtensionConfigurationException("@PgliteInstance(migrationSettings = \"" + pair
-                        + "\"): expected name=value, e.g. flyway.placeholders.owner=app");
-            }
-            settings.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        try {
+            return MigrationRequest.settingsOf(pairs);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@PgliteInstance(migrationSettings = " + e.getMessage(), e);
         }
-        return Map.copyOf(settings);
     }
 
     /** A builder for the class's first instance (on {@link #port()}) or, {@code primary} false, for a clone (a free port). */

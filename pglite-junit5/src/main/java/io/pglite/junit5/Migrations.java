@@ -3,9 +3,6 @@ package io.pglite.junit5;
 import io.pglite.core.Snapshot;
 import io.pglite.core.spi.MigrationRequest;
 import io.pglite.core.spi.MigrationRunner;
-import java.util.List;
-import java.util.ServiceLoader;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** {@link PgliteInstance#migrations()}: applied by the one {@link MigrationRunner} on the test class path. */
@@ -20,18 +17,14 @@ final class Migrations {
 
     /** The migrations of {@code config}, with the runner found through {@code loader}. */
     static Migrations of(Config config, ClassLoader loader) {
-        List<MigrationRunner> runners = ServiceLoader.load(MigrationRunner.class, loader).stream()
-                .map(ServiceLoader.Provider::get).collect(Collectors.toList());
-        if (runners.isEmpty()) {
-            throw new ExtensionConfigurationException("@PgliteInstance(migrations = " + config.migrations()
-                    + ") needs a migration runner on the test class path: add the dependency io.pglite:pglite-flyway");
+        MigrationRunner runner;
+        try {
+            runner = MigrationRunner.find(loader);
+        } catch (IllegalStateException e) {
+            throw new ExtensionConfigurationException("@PgliteInstance(migrations = " + config.migrations() + ") "
+                    + e.getMessage(), e);
         }
-        if (runners.size() > 1) {
-            throw new ExtensionConfigurationException("@PgliteInstance(migrations = ...) found more than one migration "
-                    + "runner on the test class path: " + runners.stream().map(r -> r.name() + " (" + r.getClass().getName() + ")")
-                            .collect(Collectors.joining(", ")) + "; keep one");
-        }
-        return new Migrations(runners.get(0), new MigrationRequest(config.migrations(), config.migrationSettings(), loader,
+        return new Migrations(runner, new MigrationRequest(config.migrations(), config.migrationSettings(), loader,
                 config.database()));
     }
 

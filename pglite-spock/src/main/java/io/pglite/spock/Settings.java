@@ -1,7 +1,7 @@
 package io.pglite.spock;
 
 import io.pglite.core.Pglite;
-import java.util.LinkedHashMap;
+import io.pglite.core.spi.MigrationRequest;
 import java.util.List;
 import java.util.Map;
 import org.spockframework.runtime.InvalidSpecException;
@@ -24,15 +24,10 @@ record Settings(List<String> initScripts, List<String> migrations, Map<String, S
     }
 
     private static Map<String, String> settings(String[] pairs) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String pair : pairs) {
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw new InvalidSpecException("@PgliteSpec(migrationSettings = \"" + pair
-                        + "\"): expected name=value, e.g. flyway.placeholders.owner=app");
-            }
-            settings.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        try {
+            return MigrationRequest.settingsOf(pairs);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("@PgliteSpec(migrationSettings = " + e.getMessage(), e);
         }
-        return Map.copyOf(settings);
     }
 }

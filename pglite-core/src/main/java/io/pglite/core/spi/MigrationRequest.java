@@ -16,6 +16,24 @@ import java.util.Objects;
 public record MigrationRequest(List<String> locations, Map<String, String> settings, ClassLoader classLoader,
         String database) {
 
+    /**
+     * Settings written {@code "name=value"}, as annotations take them: split at the first {@code =},
+     * spaces around name and value dropped.
+     *
+     * @throws IllegalArgumentException naming the first pair without a name and {@code =}
+     */
+    public static Map<String, String> settingsOf(String... pairs) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (String pair : pairs) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("\"" + pair + "\": expected name=value, e.g. flyway.placeholders.owner=app");
+            }
+            settings.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+        }
+        return Map.copyOf(settings);
+    }
+
     public MigrationRequest {
         locations = List.copyOf(locations);
         settings = Map.copyOf(settings);

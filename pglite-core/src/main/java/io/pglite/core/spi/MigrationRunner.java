@@ -2,6 +2,9 @@ package io.pglite.core.spi;
 
 import io.pglite.core.Pglite;
 import io.pglite.core.Snapshot;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -12,6 +15,27 @@ import javax.sql.DataSource;
  * <p>Implementations are thread-safe and have a public no-argument constructor.
  */
 public interface MigrationRunner {
+
+    /**
+     * The one runner on the class path of {@code loader}.
+     *
+     * @throws IllegalStateException when there is none, or more than one; the message, to follow
+     *         the caller's naming of the migrations, says which and what to do
+     */
+    static MigrationRunner find(ClassLoader loader) {
+        List<MigrationRunner> runners = ServiceLoader.load(MigrationRunner.class, loader).stream()
+                .map(ServiceLoader.Provider::get).collect(Collectors.toList());
+        if (runners.isEmpty()) {
+            throw new IllegalStateException("needs a migration runner on the test class path: add the dependency "
+                    + "io.pglite:pglite-flyway");
+        }
+        if (runners.size() > 1) {
+            throw new IllegalStateException("found more than one migration runner on the test class path: "
+                    + runners.stream().map(r -> r.name() + " (" + r.getClass().getName() + ")")
+                            .collect(Collectors.joining(", ")) + "; keep one");
+        }
+        return runners.get(0);
+    }
 
     /** The tool, for messages: {@code Flyway}. */
     String name();
