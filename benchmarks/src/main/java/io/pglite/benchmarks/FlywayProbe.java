@@ -67,7 +67,7 @@ public final class FlywayProbe {
             zonky(mainStarted, migrations, resets);
         }
         if (args.length > 3 && args[3].equals("last")) {
-            delete(work);
+            Launchers.deleteTree(work);
         }
     }
 
@@ -138,7 +138,7 @@ public final class FlywayProbe {
                 reportResets(new Samples(times));
             }
         } finally {
-            delete(data);
+            Launchers.deleteTree(data);
         }
     }
 
@@ -219,17 +219,6 @@ public final class FlywayProbe {
     private static boolean hasFiles(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.findAny().isPresent();
-        }
-    }
-
-    private static void delete(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -49,12 +49,22 @@ final class Launchers implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> paths = Files.walk(scratch)) {
+        try {
+            deleteTree(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + scratch, e);
+        }
+    }
+
+    /** Deletes a directory and everything under it; nothing when it does not exist. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(path);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + scratch, e);
         }
     }
 }
