@@ -45,6 +45,8 @@ public final class BuildInfo {
         properties.put("postgres.version", postgres.full());
         properties.put("chicory.version", options.string("chicory-version"));
         properties.put("pglite.split", options.string("split"));
+        properties.put("pgvector.version", options.string("pgvector-version"));
+        properties.put("pgvector.integrity", options.string("pgvector-integrity"));
         String text = "# What the pglite-wasm artifact was built from (written by " + BuildInfo.class.getName() + ")\n"
                 + properties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
                         .collect(Collectors.joining());

@@ -1,22 +1,16 @@
 package io.pglite.build;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Extracts the Emscripten file-packager manifest of {@code pglite.data} from the glue {@code pglite.js} and writes
- * it as {@code pglite.manifest}: first line {@code # pglite.data <size>}, then one line per file,
- * {@code <start>\t<end>\t<absolute path>}, in the glue's order. The byte ranges must tile the data file exactly.
- *
- * <p>Options: {@code --js pglite.js --data pglite.data --out pglite.manifest}.
+ * The Emscripten file-packager manifest of {@code pglite.data}, read from the glue {@code pglite.js}, and the text
+ * form the engine reads ({@code pglite.manifest}): first line {@code # pglite.data <size>}, then one line per file,
+ * {@code <start>\t<end>\t<absolute path>}. The byte ranges must tile the data file exactly.
  */
-public final class BundleManifest {
+final class BundleManifest {
 
     private static final Pattern FILE = Pattern.compile("filename:\"([^\"\\\\]*)\",start:(\\d+),end:(\\d+)");
     private static final Pattern PACKAGE_SIZE = Pattern.compile("remote_package_size:(\\d+)");
@@ -26,17 +20,6 @@ public final class BundleManifest {
     }
 
     private BundleManifest() {
-    }
-
-    public static void main(String[] args) throws IOException {
-        Args options = Args.parse(args);
-        String glue = Files.readString(options.path("js"), StandardCharsets.UTF_8);
-        long dataSize = Files.size(options.path("data"));
-        List<Entry> entries = parse(glue, dataSize);
-        boolean written = BuildFiles.writeIfChanged(options.path("out"),
-                format(entries, dataSize).getBytes(StandardCharsets.UTF_8));
-        System.out.println("[BundleManifest] " + entries.size() + " files, " + dataSize + " bytes"
-                + (written ? ", wrote " + options.path("out") : ", manifest up to date"));
     }
 
     /**

@@ -12,31 +12,36 @@ import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Fetches the {@code @electric-sql/pglite} npm package with the machine's {@code npm pack}, refuses it unless it
- * matches the pinned integrity, keeps it in a cache directory (a cached tarball that verifies is used without
- * calling npm, so rebuilds work offline) and unpacks it.
+ * Fetches an npm package ({@code @electric-sql/pglite}, or an extension package such as
+ * {@code @electric-sql/pglite-pgvector}) with the machine's {@code npm pack}, refuses it unless it matches the pinned
+ * integrity, keeps it in a cache directory (a cached tarball that verifies is used without calling npm, so rebuilds
+ * work offline) and unpacks it.
  *
- * <p>Options: {@code --version 0.5.16 --integrity sha512-... --cache DIR --out DIR}. Output directory layout:
- * {@code package/} (the whole package, which node needs), {@code pglite.wasm}, {@code pglite.data},
- * {@code initdb.wasm}, {@code pglite.js}, and {@code extensions/*.tar.gz}. Unpacking is skipped when the output
- * directory was already unpacked from a tarball with the same integrity.
+ * <p>Options: {@code --package NAME --version 0.5.16 --integrity sha512-... --dist FILE[,FILE...] --cache DIR
+ * --out DIR}. Output directory layout: {@code package/} (the whole package, which node needs), the {@code --dist}
+ * files of its {@code dist/} directory (all required; for PGlite {@code pglite.wasm}, {@code pglite.data},
+ * {@code initdb.wasm}, {@code pglite.js}), and {@code extensions/*.tar.gz}, the extension archives of {@code dist/}.
+ * Unpacking is skipped when the output directory was already unpacked from a tarball with the same integrity.
  */
 public final class FetchPackage {
 
-    static final String PACKAGE_NAME = "@electric-sql/pglite";
-    static final List<String> DIST_FILES = List.of("pglite.wasm", "pglite.data", "initdb.wasm", "pglite.js");
     static final String EXTENSIONS_DIR = "extensions";
     private static final String STAMP = ".unpacked-integrity";
 
+    private final String packageName;
     private final String version;
     private final String integrity;
+    private final List<String> distFiles;
     private final Path cacheDir;
     private final List<String> npmCommand;
 
-    FetchPackage(String version, String integrity, Path cacheDir, List<String> npmCommand) {
+    FetchPackage(String packageName, String version, String integrity, List<String> distFiles, Path cacheDir,
+            List<String> npmCommand) {
         if (!integrity.startsWith("sha512-")) {
             throw new IllegalArgumentException("integrity: " + integrity + " (expected: sha512-<base64>)");
         }
+        this.packageName = packageName;
+        this.distFiles = distFiles;
         this.version = version;
         this.integrity = integrity;
         this.cacheDir = cacheDir;
@@ -46,14 +51,16 @@ public final class FetchPackage {
     public static void main(String[] args) throws IOException, InterruptedException {
         Args options = Args.parse(args);
         boolean windows = System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
-        FetchPackage fetch = new FetchPackage(options.string("version"), options.string("integrity"),
-                options.path("cache"), List.of(windows ? "npm.cmd" : "npm"));
+        FetchPackage fetch = new FetchPackage(options.string("package"), options.string("version"),
+                options.string("integrity"), List.of(options.string("dist").split(",")), options.path("cache"),
+                List.of(windows ? "npm.cmd" : "npm"));
         fetch.unpack(fetch.tarball(), options.path("out"));
     }
 
     /** The verified tarball in the cache directory, fetched with npm only if no verified copy is there. */
     Path tarball() throws IOException, InterruptedException {
-        Path file = cacheDir.resolve("electric-sql-pglite-" + version + ".tgz");
+        // npm pack names @scope/name's tarball scope-name-version.tgz
+        Path file = cacheDir.resolve(packageName.replace("@", "").replace('/', '-') + "-" + version + ".tgz");
         if (Files.isRegularFile(file)) {
             if (Digests.integrity(file).equals(integrity)) {
                 log("using " + file + " (integrity verified)");
@@ -63,7 +70,7 @@ public final class FetchPackage {
         }
         Files.createDirectories(cacheDir);
         List<String> command = new ArrayList<>(npmCommand);
-        command.addAll(List.of("pack", PACKAGE_NAME + "@" + version));
+        command.addAll(List.of("pack", packageName + "@" + version));
         log("running " + String.join(" ", command) + " in " + cacheDir);
         Process npm;
         try {
@@ -119,17 +126,18 @@ public final class FetchPackage {
                 Files.createDirectories(target.getParent());
                 Files.write(target, entry.content());
                 String inDist = entry.path().startsWith("package/dist/") ? entry.path().substring(13) : "";
-                if (DIST_FILES.contains(inDist)) {
-                    Files.write(out.resolve(inDist), entry.content());
-                    found.add(inDist);
-                } else if (inDist.endsWith(".tar.gz") && !inDist.contains("/")) {
+                if (inDist.endsWith(".tar.gz") && !inDist.contains("/")) {
                     Files.createDirectories(out.resolve(EXTENSIONS_DIR));
                     Files.write(out.resolve(EXTENSIONS_DIR).resolve(inDist), entry.content());
+                    found.add(inDist);
+                } else if (distFiles.contains(inDist)) {
+                    Files.write(out.resolve(inDist), entry.content());
+                    found.add(inDist);
                 }
             }
         }
-        if (!found.containsAll(DIST_FILES)) {
-            throw new IOException(tarball + ": has " + found + " of dist/ " + DIST_FILES);
+        if (!found.containsAll(distFiles)) {
+            throw new IOException(tarball + ": has " + found + " of dist/ " + distFiles);
         }
         BuildFiles.writeStamp(stamp, integrity);
         log("unpacked " + tarball.getFileName() + " to " + out);

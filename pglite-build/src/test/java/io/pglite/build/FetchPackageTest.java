@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FetchPackageTest {
+    private static final List<String> DIST_FILES = List.of("pglite.wasm", "pglite.data", "initdb.wasm", "pglite.js");
 
     /** An npm command that cannot run: any attempt to call npm fails the test. */
     private static final List<String> NO_NPM = List.of("/nonexistent/npm");
@@ -37,7 +38,7 @@ class FetchPackageTest {
         try (OutputStream file = new GZIPOutputStream(Files.newOutputStream(tarball));
              TarWriter tar = new TarWriter(file)) {
             tar.addFile("package/package.json", bytes("{}"));
-            for (String name : FetchPackage.DIST_FILES) {
+            for (String name : DIST_FILES) {
                 tar.addFile("package/dist/" + name, bytes(name));
             }
             tar.addFile("package/dist/hstore.tar.gz", bytes("hstore"));
@@ -48,7 +49,7 @@ class FetchPackageTest {
 
     @Test
     void verifiedCachedTarballIsUsedWithoutNpm() throws Exception {
-        FetchPackage fetch = new FetchPackage("9.9.9", integrity, cache, NO_NPM);
+        FetchPackage fetch = new FetchPackage("@electric-sql/pglite", "9.9.9", integrity, DIST_FILES, cache, NO_NPM);
 
         assertEquals(tarball, fetch.tarball());
     }
@@ -57,10 +58,10 @@ class FetchPackageTest {
     void unpacksPackageTreeDistFilesAndExtensions() throws Exception {
         Path out = dir.resolve("out");
 
-        new FetchPackage("9.9.9", integrity, cache, NO_NPM).unpack(tarball, out);
+        new FetchPackage("@electric-sql/pglite", "9.9.9", integrity, DIST_FILES, cache, NO_NPM).unpack(tarball, out);
 
         assertArrayEquals(bytes("nodefs"), Files.readAllBytes(out.resolve("package/dist/fs/nodefs.js")));
-        for (String name : FetchPackage.DIST_FILES) {
+        for (String name : DIST_FILES) {
             assertArrayEquals(bytes(name), Files.readAllBytes(out.resolve(name)));
         }
         assertArrayEquals(bytes("hstore"), Files.readAllBytes(out.resolve("extensions/hstore.tar.gz")));
@@ -69,7 +70,7 @@ class FetchPackageTest {
     @Test
     void unpackingAgainFromTheSameTarballLeavesOutputAlone() throws Exception {
         Path out = dir.resolve("out");
-        FetchPackage fetch = new FetchPackage("9.9.9", integrity, cache, NO_NPM);
+        FetchPackage fetch = new FetchPackage("@electric-sql/pglite", "9.9.9", integrity, DIST_FILES, cache, NO_NPM);
         fetch.unpack(tarball, out);
         Files.writeString(out.resolve("pglite.js"), "touched");
 
@@ -91,7 +92,7 @@ class FetchPackageTest {
 
     @Test
     void integrityOtherThanSha512IsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new FetchPackage("9.9.9", "sha1-abc", cache, NO_NPM));
+        assertThrows(IllegalArgumentException.class, () -> new FetchPackage("@electric-sql/pglite", "9.9.9", "sha1-abc", DIST_FILES, cache, NO_NPM));
     }
 
     private static byte[] bytes(String text) {

@@ -131,7 +131,7 @@ public final class Engine {
         memory = new TrackedMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
         var module = EngineModule.module();
         ImportValues imports = EmscriptenImports.forModule(module, runtime, memory,
-                files.hostFunctions(runtime::memalign), environment(settings), files::readFile);
+                files.hostFunctions(runtime::memalign), environment(settings), SideModules::find);
         instance = Instance.builder(module)
                 .withImportValues(imports)
                 .withMachineFactory(EngineModule::machine)

@@ -1,7 +1,6 @@
 package io.pglite.core.engine;
 
 import com.dylibso.chicory.runtime.HostFunction;
-import io.pglite.core.fs.ErrnoException;
 import io.pglite.core.fs.FileSystem;
 import io.pglite.core.fs.MemoryVolume;
 import io.pglite.core.fs.Volume;
@@ -75,14 +74,6 @@ public final class InstanceFiles {
     }
 
     /** The content of a file, or {@code null} when there is none at {@code path}. */
-    byte[] readFile(String path) {
-        try {
-            return fs.readAllBytes(path);
-        } catch (ErrnoException e) {
-            return null;
-        }
-    }
-
     private void stdout(String line) {
         POSTGRES.log(Level.TRACE, () -> name + " stdout: " + line);
     }

@@ -488,7 +488,7 @@ public final class FileSystem {
         }
     }
 
-    /** The whole content of a regular file, e.g. a side module for {@code dlopen}. */
+    /** The whole content of a regular file. */
     public byte[] readAllBytes(String path) throws ErrnoException {
         OpenFile file = open(path, EnumSet.of(OpenFlag.READ), 0);
         try {

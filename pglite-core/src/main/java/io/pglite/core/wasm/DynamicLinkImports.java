@@ -10,7 +10,6 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TableInstance;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -34,9 +33,9 @@ import java.util.function.Function;
  * does it: memory from the main module's {@code calloc}, slots appended to the shared function
  * table, {@code GOT.mem}/{@code GOT.func} globals, relocations and constructors.
  *
- * <p>Chicory checks cross-instance indirect calls by type index, so each side module's types are
- * first renumbered to the main module's ({@link TypeIndexAligner}). Side modules run in Chicory's
- * interpreter.
+ * <p>Side modules are compiled at build time ({@link SideModuleCode}), with their types numbered
+ * like the main module's: Chicory checks cross-instance indirect calls by type index. A module
+ * the build did not compile cannot be loaded.
  *
  * <p>Provides {@code env._dlopen_js} and {@code env._dlsym_js}.
  */
@@ -44,7 +43,7 @@ public final class DynamicLinkImports {
     private static final System.Logger LOG = System.getLogger(DynamicLinkImports.class.getName());
 
     private final EmscriptenRuntime runtime;
-    private final Function<String, byte[]> files;
+    private final Function<String, SideModuleCode> compiled;
     private final Map<String, HostFunction> hostFunctions;
     private final Map<String, SideModule> byPath = new HashMap<>();
     private final Map<Integer, SideModule> byHandle = new HashMap<>();
@@ -55,12 +54,12 @@ public final class DynamicLinkImports {
     private int tableTop = -1;
 
     /**
-     * @param files reads a file of the instance's file system, {@code null} when it does not exist
+     * @param compiled the compiled side module at a path of the file system, {@code null} if there is none
      * @param hostFunctions the host imports given to the main module, by name; side modules import some of them too
      */
-    DynamicLinkImports(EmscriptenRuntime runtime, Function<String, byte[]> files, Map<String, HostFunction> hostFunctions) {
+    DynamicLinkImports(EmscriptenRuntime runtime, Function<String, SideModuleCode> compiled, Map<String, HostFunction> hostFunctions) {
         this.runtime = runtime;
-        this.files = files;
+        this.compiled = compiled;
         this.hostFunctions = hostFunctions;
     }
 
@@ -79,13 +78,14 @@ public final class DynamicLinkImports {
         String path = EmscriptenRuntime.cString(memory, handle + 36);
         SideModule module = byPath.get(path);
         if (module == null) {
-            byte[] bytes = files.apply(path);
-            if (bytes == null) {
-                setError("could not load dynamic library " + path + ": no such file");
+            SideModuleCode code = compiled.apply(path);
+            if (code == null) {
+                setError("could not load dynamic library " + path + ": this engine build has no compiled side module"
+                        + " of that path (only the libraries shipped in its lib directory can be loaded)");
                 return 0;
             }
             try {
-                module = link(path, bytes, null);
+                module = link(path, code, null);
             } catch (RuntimeException e) {
                 if (e instanceof ProcessExit || e instanceof LongjmpSignal) {
                     throw e;
@@ -144,24 +144,20 @@ public final class DynamicLinkImports {
      * template's memory base, table base and GOT entries instead and runs nothing: its data and state
      * are in the memory the clone restores next.
      */
-    private SideModule link(String path, byte[] bytes, SideModule template) {
+    private SideModule link(String path, SideModuleCode code, SideModule template) {
         long start = System.nanoTime();
-        DylinkSection dylink = DylinkSection.parse(bytes);
-        WasmModule module = Parser.parse(TypeIndexAligner.align(knownTypes(), bytes));
-        // later modules align to this one's types too, so side modules can call each other's
-        // functions through the table with types the main module lacks
-        knownTypes = List.of(module.typeSection().types());
-        int alignment = 1 << dylink.memoryAlignment();
+        WasmModule module = code.module();
+        int alignment = 1 << code.memoryAlignment();
         int memoryBase = template != null ? template.memoryBase : 0;
-        if (template == null && dylink.memorySize() > 0) {
-            int raw = runtime.calloc(dylink.memorySize() + alignment, 1);
+        if (template == null && code.memorySize() > 0) {
+            int raw = runtime.calloc(code.memorySize() + alignment, 1);
             if (raw == 0) {
-                throw new IllegalStateException("out of wasm memory for " + dylink.memorySize() + " bytes");
+                throw new IllegalStateException("out of wasm memory for " + code.memorySize() + " bytes");
             }
             memoryBase = (raw + alignment - 1) & -alignment;
         }
         TableInstance table = runtime.table();
-        int tableBase = template != null ? template.tableBase : claimSlots(dylink.tableSize());
+        int tableBase = template != null ? template.tableBase : claimSlots(code.tableSize());
 
         Map<String, GlobalInstance> gots = new HashMap<>();
         Map<String, GlobalInstance> pendingMem = new HashMap<>();
@@ -194,7 +190,8 @@ public final class DynamicLinkImports {
                     throw new IllegalStateException("unsupported import kind " + imp.importType() + " of " + name);
             }
         }
-        Instance instance = Instance.builder(module).withImportValues(imports.build()).build();
+        Instance instance = Instance.builder(module).withImportValues(imports.build())
+                .withMachineFactory(code.machines()).build();
 
         Map<String, Export> exports = new java.util.LinkedHashMap<>();
         for (int i = 0; i < module.exportSection().exportCount(); i++) {
@@ -222,8 +219,8 @@ public final class DynamicLinkImports {
             runIfExported(instance, exports, "__wasm_apply_data_relocs");
             runIfExported(instance, exports, "__wasm_call_ctors");
         }
-        SideModule linked = new SideModule(path, instance, exports, memoryBase, dylink.memorySize(), tableBase,
-                dylink.tableSize(), gots);
+        SideModule linked = new SideModule(path, instance, exports, memoryBase, code.memorySize(), tableBase,
+                code.tableSize(), gots);
         LOG.log(Level.DEBUG, () -> String.format("linked %s in %d ms (memory base %d, table base %d)",
                 path, (System.nanoTime() - start) / 1_000_000, linked.memoryBase, linked.tableBase));
         return linked;
@@ -325,16 +322,6 @@ public final class DynamicLinkImports {
         return mainExports.get(name);
     }
 
-    /** The main module's types followed by the extra types of the side modules loaded so far. */
-    private List<FunctionType> knownTypes;
-
-    private List<FunctionType> knownTypes() {
-        if (knownTypes == null) {
-            knownTypes = List.of(runtime.main().module().typeSection().types());
-        }
-        return knownTypes;
-    }
-
     /** The table slot holding {@code function} of {@code owner}, or {@code null}. */
     private Integer slotOf(Instance owner, int function) {
         if (slots == null) {
@@ -394,7 +381,7 @@ public final class DynamicLinkImports {
             }
         }
         return new State(this, runtime.main(), runtime.callbacks(), new HashMap<>(byPath), new HashMap<>(byHandle),
-                new HashMap<>(globalFunctions), knownTypes, slotsCopy, refs, owners);
+                new HashMap<>(globalFunctions), slotsCopy, refs, owners);
     }
 
     /**
@@ -412,7 +399,6 @@ public final class DynamicLinkImports {
         byHandle.putAll(state.byHandle);
         globalFunctions.clear();
         globalFunctions.putAll(state.globalFunctions);
-        knownTypes = state.knownTypes;
         slots = null;
         if (state.slots != null) {
             slots = new IdentityHashMap<>();
@@ -439,7 +425,6 @@ public final class DynamicLinkImports {
         byPath.clear();
         byHandle.clear();
         globalFunctions.clear();
-        knownTypes = null;
         TableInstance table = runtime.table();
         if (table.size() < state.refs.length) {
             table.grow(state.refs.length - table.size(), Value.REF_NULL_VALUE, runtime.main());
@@ -451,11 +436,11 @@ public final class DynamicLinkImports {
         List<SideModule> inOrder = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(state.byPath.values()));
         inOrder.sort(java.util.Comparator.comparingInt(module -> module.tableBase));
         for (SideModule theirs : inOrder) {
-            byte[] bytes = files.apply(theirs.path);
-            if (bytes == null) {
-                throw new IllegalStateException("cannot clone: side module " + theirs.path + " is missing");
+            SideModuleCode code = compiled.apply(theirs.path);
+            if (code == null) {
+                throw new IllegalStateException("cannot clone: this engine build has no side module " + theirs.path);
             }
-            SideModule mine = link(theirs.path, bytes, theirs);
+            SideModule mine = link(theirs.path, code, theirs);
             modules.put(theirs, mine);
             instances.put(theirs.identity, mine.instance);
         }
@@ -553,7 +538,7 @@ public final class DynamicLinkImports {
                 int code = in.readInt();
                 owners[i] = code == -1 ? null : code == 0 ? main : code == 1 ? callbacks : modules.get(code - 2).identity;
             }
-            return new State(null, main, callbacks, byPath, byHandle, new HashMap<>(), null, null, refs, owners);
+            return new State(null, main, callbacks, byPath, byHandle, new HashMap<>(), null, refs, owners);
         }
 
         private final DynamicLinkImports linker;
@@ -563,22 +548,20 @@ public final class DynamicLinkImports {
         private final Map<String, SideModule> byPath;
         private final Map<Integer, SideModule> byHandle;
         private final Map<String, ExportFunction> globalFunctions;
-        private final List<FunctionType> knownTypes;
         private final Map<Instance, Map<Integer, Integer>> slots;
         private final int[] refs;
         /** The instance (or, read from a file, a stand-in identity) each slot's function belongs to. */
         private final Object[] owners;
 
         State(DynamicLinkImports linker, Object main, Object callbacks, Map<String, SideModule> byPath, Map<Integer, SideModule> byHandle,
-                Map<String, ExportFunction> globalFunctions, List<FunctionType> knownTypes,
-                Map<Instance, Map<Integer, Integer>> slots, int[] refs, Object[] owners) {
+                Map<String, ExportFunction> globalFunctions, Map<Instance, Map<Integer, Integer>> slots, int[] refs,
+                Object[] owners) {
             this.linker = linker;
             this.main = main;
             this.callbacks = callbacks;
             this.byPath = byPath;
             this.byHandle = byHandle;
             this.globalFunctions = globalFunctions;
-            this.knownTypes = knownTypes;
             this.slots = slots;
             this.refs = refs;
             this.owners = owners;

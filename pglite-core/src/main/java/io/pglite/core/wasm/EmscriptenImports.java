@@ -42,10 +42,10 @@ public final class EmscriptenImports {
      * @param memory the linear memory the module imports as {@code env.memory}
      * @param fileSystem the file syscalls ({@code __syscall_*}, {@code fd_*}, mmap)
      * @param environment the process environment, {@code KEY=VALUE}
-     * @param files reads a file for {@code dlopen}, {@code null} when it does not exist
+     * @param sideModules the compiled side module {@code dlopen} loads from a path, {@code null} if none
      */
     public static ImportValues forModule(WasmModule module, EmscriptenRuntime runtime, Memory memory,
-            List<HostFunction> fileSystem, List<String> environment, Function<String, byte[]> files) {
+            List<HostFunction> fileSystem, List<String> environment, Function<String, SideModuleCode> sideModules) {
         Map<String, HostFunction> available = new LinkedHashMap<>();
         ProcessImports process = new ProcessImports(runtime, environment, memory.maximumPages(), new java.security.SecureRandom());
         InvokeImports invoke = new InvokeImports(runtime);
@@ -62,7 +62,7 @@ public final class EmscriptenImports {
             }
         }
         Map<String, HostFunction> forSideModules = new HashMap<>(available);
-        DynamicLinkImports linker = new DynamicLinkImports(runtime, files, forSideModules);
+        DynamicLinkImports linker = new DynamicLinkImports(runtime, sideModules, forSideModules);
         runtime.linker(linker);
         for (HostFunction f : linker.toHostFunctions()) {
             available.put(f.name(), f);

@@ -12,19 +12,37 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every function of pglite.wasm is AOT-compiled: the module Chicory keeps for its interpreter ({@code .meta}) holds
- * a body only for interpreted functions and the stub {@code unreachable} for compiled ones, and here every body is
- * the stub. pglite-wasm's build splits the functions too large for a JVM method (FunctionSplitter) so that none is
- * left to the interpreter.
+ * Every function of pglite.wasm and of its side modules is AOT-compiled: the module Chicory keeps for its interpreter
+ * ({@code .meta}) holds a body only for interpreted functions and the stub {@code unreachable} for compiled ones, and
+ * here every body is the stub. pglite-wasm's build splits the functions too large for a JVM method (FunctionSplitter)
+ * so that none is left to the interpreter.
  */
 class NothingInterpretedTest {
 
     @Test
     void everyBodyInTheMetaModuleIsTheCompiledStub() {
         WasmModule module = EngineModule.module();
-        int imports = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
         int bodies = module.codeSection().functionBodyCount();
         assertTrue(bodies > 13_725, bodies + " bodies (expected: pglite.wasm's 13,725 and the split-off ones)");
+        assertEquals(List.of(), interpreted(module), "functions left to the interpreter");
+    }
+
+    @Test
+    void everySideModuleIsCompiled() {
+        var paths = SideModules.paths();
+        assertTrue(paths.size() >= 69, paths.size() + " side modules (expected: 28 of PostgreSQL's, 41 of extensions)");
+        assertTrue(paths.contains("/pglite/lib/postgresql/plpgsql.so"), "plpgsql.so");
+        assertTrue(paths.contains("/pglite/lib/postgresql/vector.so"), "vector.so");
+        for (String path : paths) {
+            WasmModule module = SideModules.find(path).module();
+            assertTrue(module.codeSection().functionBodyCount() > 0, path);
+            assertEquals(List.of(), interpreted(module), path + ": functions left to the interpreter");
+        }
+    }
+
+    private static List<Integer> interpreted(WasmModule module) {
+        int imports = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+        int bodies = module.codeSection().functionBodyCount();
         List<Integer> interpreted = new ArrayList<>();
         for (int i = 0; i < bodies; i++) {
             FunctionBody body = module.codeSection().getFunctionBody(i);
@@ -34,6 +52,6 @@ class NothingInterpretedTest {
                 interpreted.add(imports + i);
             }
         }
-        assertEquals(List.of(), interpreted, "functions left to the interpreter");
+        return interpreted;
     }
 }

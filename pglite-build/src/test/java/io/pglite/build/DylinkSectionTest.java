@@ -1,16 +1,20 @@
-package io.pglite.core.wasm;
+package io.pglite.build;
 
-import static io.pglite.core.wasm.TypeIndexAlignerTest.bytes;
-import static io.pglite.core.wasm.TypeIndexAlignerTest.cat;
-import static io.pglite.core.wasm.TypeIndexAlignerTest.module;
-import static io.pglite.core.wasm.TypeIndexAlignerTest.name;
-import static io.pglite.core.wasm.TypeIndexAlignerTest.section;
-import static io.pglite.core.wasm.TypeIndexAlignerTest.vec;
+import static io.pglite.build.TypeIndexAlignerTest.bytes;
+import static io.pglite.build.TypeIndexAlignerTest.cat;
+import static io.pglite.build.TypeIndexAlignerTest.module;
+import static io.pglite.build.TypeIndexAlignerTest.name;
+import static io.pglite.build.TypeIndexAlignerTest.section;
+import static io.pglite.build.TypeIndexAlignerTest.vec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The loader learns a side module's memory and table needs from its dylink.0 section. */
@@ -39,9 +43,12 @@ class DylinkSectionTest {
 
     @Test
     void pgliteSideModulesDeclareTheirMemoryAndTable() throws IOException {
+        Path dir = Path.of("../pglite-wasm/target/pglite");
+        assumeTrue(Files.isRegularFile(dir.resolve("pglite.data")), dir + " not unpacked yet (built by pglite-wasm)");
+        Map<String, byte[]> modules = SideModuleCompiler.sideModules(dir.resolve("pglite.js"), dir.resolve("pglite.data"), List.of());
         assertEquals(new DylinkSection(31_432, 4, 38, 0, List.of()),
-                DylinkSection.parse(TypeIndexAlignerTest.bundledSideModule("plpgsql.so")));
+                DylinkSection.parse(modules.get("/pglite/lib/postgresql/plpgsql.so")));
         assertEquals(new DylinkSection(268_708, 4, 159, 0, List.of()),
-                DylinkSection.parse(TypeIndexAlignerTest.bundledSideModule("dict_snowball.so")));
+                DylinkSection.parse(modules.get("/pglite/lib/postgresql/dict_snowball.so")));
     }
 }

@@ -1,4 +1,4 @@
-package io.pglite.core.wasm;
+package io.pglite.build;
 
 import java.util.ArrayList;
 import java.util.List;

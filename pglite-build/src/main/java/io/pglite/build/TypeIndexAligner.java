@@ -1,4 +1,4 @@
-package io.pglite.core.wasm;
+package io.pglite.build;
 
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
@@ -90,10 +90,10 @@ final class TypeIndexAligner {
             }
             out.write(id);
             if (content == null) {
-                WasmReader.writeU32(out, size);
+                Leb.writeUnsigned(out, size);
                 out.write(module, start, size);
             } else {
-                WasmReader.writeU32(out, content.length);
+                Leb.writeUnsigned(out, content.length);
                 out.writeBytes(content);
             }
         }
@@ -112,7 +112,7 @@ final class TypeIndexAligner {
             ByteArrayOutputStream signature = new ByteArrayOutputStream();
             for (int vector = 0; vector < 2; vector++) {
                 int length = in.u32();
-                WasmReader.writeU32(signature, length);
+                Leb.writeUnsigned(signature, length);
                 for (int v = 0; v < length; v++) {
                     signature.write(valType(in));
                 }
@@ -120,7 +120,7 @@ final class TypeIndexAligner {
             remap[i] = intern(signature.toString(StandardCharsets.ISO_8859_1));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        WasmReader.writeU32(out, types.size());
+        Leb.writeUnsigned(out, types.size());
         for (String type : types) {
             out.write(FUNC_FORM);
             out.writeBytes(type.getBytes(StandardCharsets.ISO_8859_1));
@@ -131,7 +131,7 @@ final class TypeIndexAligner {
     private byte[] importSection(WasmReader in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int count = in.u32();
-        WasmReader.writeU32(out, count);
+        Leb.writeUnsigned(out, count);
         for (int i = 0; i < count; i++) {
             int start = in.position;
             in.skip(in.u32());
@@ -141,7 +141,7 @@ final class TypeIndexAligner {
             out.write(in.bytes, start, in.position - start);
             start = in.position;
             switch (kind) {
-                case 0: WasmReader.writeU32(out, type(in.u32())); continue;
+                case 0: Leb.writeUnsigned(out, type(in.u32())); continue;
                 case 1: valType(in); limits(in); break;
                 case 2: limits(in); break;
                 case 3: valType(in); in.u8(); break;
@@ -164,9 +164,9 @@ final class TypeIndexAligner {
     private byte[] functionSection(WasmReader in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int count = in.u32();
-        WasmReader.writeU32(out, count);
+        Leb.writeUnsigned(out, count);
         for (int i = 0; i < count; i++) {
-            WasmReader.writeU32(out, type(in.u32()));
+            Leb.writeUnsigned(out, type(in.u32()));
         }
         return out.toByteArray();
     }
@@ -174,7 +174,7 @@ final class TypeIndexAligner {
     private byte[] codeSection(WasmReader in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(in.bytes.length);
         int count = in.u32();
-        WasmReader.writeU32(out, count);
+        Leb.writeUnsigned(out, count);
         for (int i = 0; i < count; i++) {
             int size = in.u32();
             int end = in.position + size;
@@ -182,7 +182,7 @@ final class TypeIndexAligner {
             if (in.position != end) {
                 throw new IllegalArgumentException("function body " + i + " does not end at its declared size");
             }
-            WasmReader.writeU32(out, body.length);
+            Leb.writeUnsigned(out, body.length);
             out.writeBytes(body);
         }
         return out.toByteArray();
@@ -218,9 +218,9 @@ final class TypeIndexAligner {
         private void replace(int start, int value, boolean signed) {
             out.write(in.bytes, copiedUpTo, start - copiedUpTo);
             if (signed) {
-                WasmReader.writeS64(out, value);
+                Leb.writeSigned(out, value);
             } else {
-                WasmReader.writeU32(out, value);
+                Leb.writeUnsigned(out, value);
             }
             copiedUpTo = in.position;
         }
@@ -402,7 +402,7 @@ final class TypeIndexAligner {
     private static String encode(FunctionType type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (List<ValType> vector : List.of(type.params(), type.returns())) {
-            WasmReader.writeU32(out, vector.size());
+            Leb.writeUnsigned(out, vector.size());
             for (ValType valType : vector) {
                 out.write(code(valType, type));
             }

@@ -1,9 +1,8 @@
-package io.pglite.core.wasm;
+package io.pglite.build;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** A cursor over WebAssembly binary: LEB128 integers, bytes and names; plus the LEB128 writers. */
+/** A cursor over WebAssembly binary: LEB128 integers, bytes and names ({@link Leb} writes them). */
 final class WasmReader {
     final byte[] bytes;
     int position;
@@ -62,26 +61,5 @@ final class WasmReader {
         String name = new String(bytes, position, length, StandardCharsets.UTF_8);
         position += length;
         return name;
-    }
-
-    static void writeU32(ByteArrayOutputStream out, int value) {
-        do {
-            int b = value & 0x7f;
-            value >>>= 7;
-            out.write(value == 0 ? b : b | 0x80);
-        } while (value != 0);
-    }
-
-    /** Signed LEB128; a type index used as an s33 block type must be written this way. */
-    static void writeS64(ByteArrayOutputStream out, long value) {
-        while (true) {
-            int b = (int) (value & 0x7f);
-            value >>= 7;
-            boolean done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
-            out.write(done ? b : b | 0x80);
-            if (done) {
-                return;
-            }
-        }
     }
 }
