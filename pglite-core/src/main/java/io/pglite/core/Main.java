@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The standalone server: starts an instance and serves it until Ctrl-C.
  *
- * <pre>java -jar pglite-server.jar [--port 5432] [--host 127.0.0.1] [--data-dir DIR] [--database NAME] [--user U --password P]</pre>
+ * <pre>java -jar pglite-server.jar [--port 5432] [--host 127.0.0.1] [--data-dir DIR] [--database NAME]
+ *     [--extensions a,b] [--user U --password P]</pre>
  */
 public final class Main {
     private static final String USAGE = String.join(System.lineSeparator(),
@@ -17,6 +18,8 @@ public final class Main {
             "  --data-dir D      a directory (created if empty, reopened if it holds a cluster),",
             "                    temp:// or memory:// (the default)",
             "  --database NAME   the database to serve, created if the cluster lacks it (default postgres)",
+            "  --extensions A,B  extensions to create at start, e.g. pgcrypto,vector",
+            "  --list-extensions the extensions that ship, with their versions",
             "  --user U --password P   require this user and password (SCRAM-SHA-256); default: trust",
             "  --help            this text");
 
@@ -34,7 +37,6 @@ public final class Main {
             return;
         }
         if (builder == null) {
-            System.out.println(USAGE);
             return;
         }
         Pglite pg;
@@ -64,7 +66,7 @@ public final class Main {
         out.flush();
     }
 
-    /** The builder the arguments describe; null for --help. */
+    /** The builder the arguments describe; null, after printing what was asked, for --help and --list-extensions. */
     static Pglite.Builder parse(String[] args) {
         Pglite.Builder builder = Pglite.builder().withPort(5432);
         String user = null;
@@ -72,6 +74,11 @@ public final class Main {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(USAGE);
+                return null;
+            }
+            if (arg.equals("--list-extensions")) {
+                Pglite.availableExtensions().forEach((name, version) -> System.out.println(name + " " + version));
                 return null;
             }
             if (i + 1 >= args.length) {
@@ -94,6 +101,9 @@ public final class Main {
                     break;
                 case "--database":
                     builder.withDatabase(value);
+                    break;
+                case "--extensions":
+                    builder.withExtensions(value.split(","));
                     break;
                 case "--user":
                     user = value;

@@ -71,6 +71,15 @@ public final class Pglite implements AutoCloseable {
         this.restartOnFailure = restartOnFailure;
     }
 
+    /**
+     * The extensions the engine ships, by name, with their default versions: the contrib set of the
+     * PGlite package and pgvector. {@code CREATE EXTENSION} takes any of them, from any client; their
+     * compiled code is in the pglite-wasm jar.
+     */
+    public static java.util.SortedMap<String, String> availableExtensions() {
+        return io.pglite.core.engine.ExtensionCatalog.extensions();
+    }
+
     /** Starts an instance with the defaults: in-memory data, user and database {@code postgres}. */
     public static Pglite start() {
         return builder().start();
@@ -401,6 +410,7 @@ public final class Pglite implements AutoCloseable {
         private String password;
         private Duration connectionWaitTimeout = Duration.ofSeconds(60);
         private Snapshot snapshot;
+        private List<String> extensions = List.of();
 
         private Builder() {
         }
@@ -540,6 +550,23 @@ public final class Pglite implements AutoCloseable {
         }
 
         /**
+         * Extensions to create at start, in this order, each with the extensions it requires
+         * ({@code CREATE EXTENSION IF NOT EXISTS ... CASCADE}) in the instance's database; any client
+         * can still create others later. An in-memory instance pays for the extensions' scripts once
+         * per JVM: it leaves a prepared image, and the next instance with the same database and
+         * extensions starts as a clone of that image. A clone ({@link #withSnapshot}) creates those its
+         * snapshot lacks.
+         *
+         * @param names names as {@code CREATE EXTENSION} takes them, e.g. {@code "uuid-ossp"}, {@code "vector"};
+         *        {@link Pglite#availableExtensions()} lists them
+         * @throws IllegalArgumentException for a name the engine does not ship, listing those it does
+         */
+        public Builder withExtensions(String... names) {
+            this.extensions = Extensions.check(names);
+            return this;
+        }
+
+        /**
          * Starts the instance and waits until it answers queries.
          *
          * @throws PgliteStartupException with the reason and the backend's own messages
@@ -565,7 +592,10 @@ public final class Pglite implements AutoCloseable {
                 server = PgServer.start(pglite.new ServedBackend(),
                         new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
                 pglite.server = server;
-                Snapshot from = snapshot;
+                Snapshot image = snapshot == null && cluster == null && !extensions.isEmpty()
+                        ? Extensions.image(settings.database(), extensions) : null;
+                Snapshot from = image != null ? image : snapshot;
+                boolean prepares = snapshot == null && cluster == null && image == null && !extensions.isEmpty();
                 thread.call(() -> {
                     if (from != null) {
                         pglite.engine = Engine.startFrom(instanceName, InstanceFiles.inMemory(instanceName), settings,
@@ -576,8 +606,14 @@ public final class Pglite implements AutoCloseable {
                         pglite.engine = DatabaseStart.start(instanceName, InstanceFiles.onHostDirectory(instanceName, cluster),
                                 settings, !cluster.initialised());
                     }
+                    if (image == null) {
+                        Extensions.create(instanceName, pglite.engine, extensions);
+                    }
                     return null;
                 });
+                if (prepares) {
+                    Extensions.offer(extensions, pglite.snapshot());
+                }
                 Registry.add(pglite);
                 LOG.log(Level.INFO, () -> String.format("%s started in %d ms on %s (data: %s)", instanceName,
                         (System.nanoTime() - started) / 1_000_000, pglite.jdbcUrl(),

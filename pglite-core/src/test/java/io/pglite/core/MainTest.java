@@ -47,8 +47,12 @@ class MainTest {
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--port"}));
         assertEquals(null, Main.parse(new String[] {"--help"}));
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"--database", "template0"}));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"--extensions", "pgcrypto,postgis"}));
+        assertTrue(unknown.getMessage().startsWith("extension 'postgis' is not shipped"), unknown.getMessage());
+        assertEquals(null, Main.parse(new String[] {"--list-extensions"}));
         Main.parse(new String[] {"--port", "0", "--host", "127.0.0.1", "--data-dir", "temp://", "--database", "orders",
-                "--user", "u", "--password", "p"});
+                "--extensions", "pgcrypto,vector", "--user", "u", "--password", "p"});
     }
 
     @Test

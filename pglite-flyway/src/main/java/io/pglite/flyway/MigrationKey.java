@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * What a migrated snapshot depends on, as a SHA-256: the engine build, the Flyway version, the
- * database, the settings, and every file under the migration locations (names and contents: SQL and Java
+ * database, the extensions, the settings, and every file under the migration locations (names and contents: SQL and Java
  * migrations, callbacks). Two keys are equal only when migrating would give the same database.
  *
  * <p>{@link #settingsKey} covers the locations and settings only: the cache keeps one file per
@@ -35,12 +35,14 @@ record MigrationKey(String value, String settingsKey, List<String> emptyLocation
     private static final String VERSION = "pglite-flyway key 1";
     private static final char[] WILDCARDS = {'*', '?', '{', '['};
 
-    static MigrationKey of(List<String> locations, Map<String, String> settings, String database, ClassLoader loader) {
+    static MigrationKey of(List<String> locations, Map<String, String> settings, String database, List<String> extensions,
+            ClassLoader loader) {
         MessageDigest settingsDigest = sha256();
         update(settingsDigest, VERSION);
         update(settingsDigest, Snapshot.engineBuild());
         update(settingsDigest, flywayVersion());
         update(settingsDigest, database);
+        extensions.forEach(extension -> update(settingsDigest, "extension " + extension));
         new TreeMap<>(settings).forEach((name, value) -> {
             update(settingsDigest, name);
             update(settingsDigest, value);

@@ -52,6 +52,7 @@ public final class PgliteFlyway {
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private Path cacheDirectory = defaultCacheDirectory();
     private String database = "postgres";
+    private List<String> extensions = List.of();
 
     private PgliteFlyway(List<String> locations) {
         this.locations = locations;
@@ -118,6 +119,18 @@ public final class PgliteFlyway {
         return this;
     }
 
+    /**
+     * Extensions to create before migrating ({@link Pglite.Builder#withExtensions}), for migrations
+     * that use them without creating them; default none.
+     *
+     * @throws IllegalArgumentException for an extension the engine does not ship, listing those it does
+     */
+    public PgliteFlyway extensions(String... names) {
+        Pglite.builder().withExtensions(names);
+        this.extensions = List.of(names);
+        return this;
+    }
+
     /** Where migrated snapshots are kept across JVMs (created when missing); see the class comment for the default. */
     public PgliteFlyway cacheDirectory(Path directory) {
         this.cacheDirectory = Objects.requireNonNull(directory, "directory");
@@ -140,7 +153,7 @@ public final class PgliteFlyway {
      *         cache directory then, and later calls in this JVM fail the same way without migrating
      */
     public Snapshot snapshot() {
-        MigrationKey key = MigrationKey.of(locations, settings, database, classLoader);
+        MigrationKey key = MigrationKey.of(locations, settings, database, extensions, classLoader);
         if (!key.emptyLocations().isEmpty()) {
             LOG.log(Level.WARNING, "pglite-flyway: no files found in {0} (class path and directories searched)",
                     key.emptyLocations());
@@ -174,7 +187,8 @@ public final class PgliteFlyway {
 
     private Snapshot migrateNewInstance() {
         long started = System.nanoTime();
-        try (Pglite pglite = Pglite.builder().withName("pglite-flyway").withDatabase(database).start()) {
+        try (Pglite pglite = Pglite.builder().withName("pglite-flyway").withDatabase(database)
+                .withExtensions(extensions.toArray(String[]::new)).start()) {
             migrate(pglite);
             awaitNoClients(pglite);
             Snapshot snapshot = pglite.snapshot();
@@ -259,6 +273,7 @@ public final class PgliteFlyway {
     /** As a {@link io.pglite.core.spi.MigrationRequest} asks: locations, settings, loader. */
     static PgliteFlyway of(io.pglite.core.spi.MigrationRequest request) {
         return locations(request.locations().toArray(String[]::new)).settings(request.settings())
-                .classLoader(request.classLoader()).database(request.database());
+                .classLoader(request.classLoader()).database(request.database())
+                .extensions(request.extensions().toArray(String[]::new));
     }
 }

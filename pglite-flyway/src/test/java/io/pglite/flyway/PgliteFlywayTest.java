@@ -87,6 +87,25 @@ class PgliteFlywayTest {
     }
 
     @Test
+    void extensionsAreCreatedBeforeTheMigrationsAndArePartOfTheCacheKey() throws Exception {
+        Path migrations = migrationsDirectory("CREATE TABLE token (id uuid PRIMARY KEY DEFAULT uuid_generate_v4());"
+                + " INSERT INTO token DEFAULT VALUES;");
+        Path cache = temp.resolve("cache");
+        PgliteFlyway flyway = cachedIn(migrations, cache).extensions("uuid-ossp");
+        assertEquals(1, migrationsFromDisk(flyway));
+        try (Pglite pg = flyway.start()) {
+            assertEquals("1", pg.query("SELECT count(*) FROM token WHERE id IS NOT NULL").singleValue());
+            assertEquals("uuid-ossp", pg.query("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'").singleValue());
+        }
+        assertEquals(0, migrationsFromDisk(flyway), "same extensions: from the cache");
+        FlywayMigrationException without = assertThrows(FlywayMigrationException.class,
+                () -> migrationsFromDisk(cachedIn(migrations, cache)));
+        assertTrue(without.getMessage().contains("uuid_generate_v4"), without.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> flyway.extensions("postgis"));
+        assertTrue(unknown.getMessage().startsWith("extension 'postgis' is not shipped"), unknown.getMessage());
+    }
+
+    @Test
     void diskCacheIsUsedUntilAMigrationChangesIsAddedOrRemoved() throws Exception {
         Path migrations = migrationsDirectory("CREATE TABLE a (id integer);");
         Path cache = temp.resolve("cache");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** The settings of {@link PgliteInstance} that determine an instance; equal configurations can share a template. */
 record Config(PgliteInstance.Storage storage, String dataPath, List<String> migrations, Map<String, String> migrationSettings,
-        List<String> initScripts, String database, int port, String user, String password) {
+        List<String> initScripts, String database, List<String> extensions, int port, String user, String password) {
 
     static Config of(PgliteInstance annotation) {
         if (annotation.port() < 0 || annotation.port() > 65535) {
@@ -26,6 +26,11 @@ record Config(PgliteInstance.Storage storage, String dataPath, List<String> migr
             throw new ExtensionConfigurationException("@PgliteInstance(database = \"" + annotation.database() + "\"): "
                     + e.getMessage(), e);
         }
+        try {
+            Pglite.builder().withExtensions(annotation.extensions());
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@PgliteInstance(extensions = ...): " + e.getMessage(), e);
+        }
         boolean path = annotation.dataDirectory() == PgliteInstance.Storage.PATH;
         if (path == annotation.dataPath().isBlank()) {
             throw new ExtensionConfigurationException(path
@@ -33,7 +38,8 @@ record Config(PgliteInstance.Storage storage, String dataPath, List<String> migr
                     : "@PgliteInstance(dataPath = \"" + annotation.dataPath() + "\") is used with dataDirectory = PATH only");
         }
         return new Config(annotation.dataDirectory(), annotation.dataPath(), List.of(annotation.migrations()),
-                settings(annotation.migrationSettings()), List.of(annotation.initScripts()), annotation.database(), annotation.port(),
+                settings(annotation.migrationSettings()), List.of(annotation.initScripts()), annotation.database(),
+                List.of(annotation.extensions()), annotation.port(),
                 annotation.user(), annotation.password());
     }
 
@@ -47,7 +53,8 @@ record Config(PgliteInstance.Storage storage, String dataPath, List<String> migr
 
     /** A builder for the class's first instance (on {@link #port()}) or, {@code primary} false, for a clone (a free port). */
     Pglite.Builder builder(boolean primary) {
-        Pglite.Builder builder = Pglite.builder().withPort(primary ? port : 0).withDatabase(database);
+        Pglite.Builder builder = Pglite.builder().withPort(primary ? port : 0).withDatabase(database)
+                .withExtensions(extensions.toArray(String[]::new));
         if (!password.isEmpty()) {
             builder.withCredentials(user, password);
         }

@@ -25,7 +25,7 @@ final class Migrations {
                     + e.getMessage(), e);
         }
         return new Migrations(runner, new MigrationRequest(config.migrations(), config.migrationSettings(), loader,
-                config.database()));
+                config.database(), config.extensions()));
     }
 
     /** A snapshot of a new instance with the migrations applied (the runner's, cached). */

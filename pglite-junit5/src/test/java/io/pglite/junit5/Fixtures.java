@@ -427,6 +427,38 @@ final class Fixtures {
         }
     }
 
+    @PgliteInstance(extensions = {"pgcrypto", "postgis"})
+    static class UnknownExtension {
+        @Test
+        void test() {
+        }
+    }
+
+    // ------------------------------------------------------------ extensions
+
+    @PgliteInstance(extensions = {"pgcrypto", "earthdistance"}, initScripts = "db/schema.sql", database = "geo",
+            lifecycle = PgliteInstance.Lifecycle.PER_METHOD)
+    static class WithExtensions {
+        @Test
+        void createdBeforeTheInitScripts(Connection connection) throws SQLException {
+            try (var rows = connection.createStatement().executeQuery("SELECT encode(digest('abc', 'sha1'), 'hex'),"
+                    + " round(earth_distance(ll_to_earth(0, 0), ll_to_earth(0, 1))), count(*) FROM items")) {
+                rows.next();
+                assertEquals("a9993e364706816aba3e25717850c26c9cd0d89d", rows.getString(1));
+                assertEquals(111320, rows.getInt(2));
+            }
+        }
+
+        @Test
+        void andInEveryClone(Connection connection) throws SQLException {
+            try (var rows = connection.createStatement().executeQuery(
+                    "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension")) {
+                rows.next();
+                assertEquals("cube,earthdistance,pgcrypto,plpgsql", rows.getString(1));
+            }
+        }
+    }
+
     // ------------------------------------------------------------ database and port
 
     @PgliteInstance(database = "orders", port = DatabaseAndPort.PORT, initScripts = "db/schema.sql")

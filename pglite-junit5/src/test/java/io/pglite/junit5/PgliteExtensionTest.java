@@ -143,6 +143,11 @@ class PgliteExtensionTest {
     }
 
     @Test
+    void extensionsAreCreatedBeforeTheInitScriptsAndInEveryClone() {
+        assertAllPassed(run(Fixtures.WithExtensions.class), 2);
+    }
+
+    @Test
     void databaseNameAndFixedPort() {
         assertAllPassed(run(Fixtures.DatabaseAndPort.class), 1);
     }
@@ -255,6 +260,8 @@ class PgliteExtensionTest {
                     containerFailure(Fixtures.PortOutOfRange.class));
             assertTrue(containerFailure(Fixtures.ReservedDatabase.class)
                     .startsWith("@PgliteInstance(database = \"template0\"): database: 'template0' (expected: "));
+            assertTrue(containerFailure(Fixtures.UnknownExtension.class).startsWith("@PgliteInstance(extensions = ...):"
+                    + " extension 'postgis' is not shipped with this engine; available: amcheck, "));
         }
 
         @Test

@@ -20,7 +20,7 @@ final class Migrations {
         }
         try {
             return runner.migrated(new MigrationRequest(settings.migrations(), settings.migrationSettings(), loader,
-                    settings.database()));
+                    settings.database(), settings.extensions()));
         } catch (RuntimeException e) {
             throw new ExtensionException("@PgliteSpec migrations " + settings.migrations() + " could not be applied ("
                     + runner.name() + "): " + e.getMessage(), e);

@@ -56,6 +56,14 @@ public @interface PgliteSpec {
     /** Settings of the migration tool, each {@code "name=value"}, e.g. {@code "flyway.placeholders.owner=app"}. */
     String[] migrationSettings() default {};
 
+    /**
+     * Extensions to create when the instance is set up, before migrations and init scripts, e.g.
+     * {@code {"pgcrypto", "vector"}}: any of {@code Pglite.availableExtensions()}, each with those it
+     * requires. The scripts run once per JVM and list of extensions; later instances start from a
+     * prepared image that has them, at no extra cost.
+     */
+    String[] extensions() default {};
+
     /** The name of the instance's one database; default {@code postgres}. */
     String database() default "postgres";
 

@@ -7,7 +7,8 @@ import java.util.Map;
 import org.spockframework.runtime.InvalidSpecException;
 
 /** The attributes of {@link PgliteSpec}, checked. */
-record Settings(List<String> initScripts, List<String> migrations, Map<String, String> migrationSettings, String database) {
+record Settings(List<String> initScripts, List<String> migrations, Map<String, String> migrationSettings, String database,
+        List<String> extensions) {
 
     static Settings of(PgliteSpec annotation) {
         if (annotation.migrations().length == 0 && annotation.migrationSettings().length > 0) {
@@ -19,8 +20,13 @@ record Settings(List<String> initScripts, List<String> migrations, Map<String, S
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException("@PgliteSpec(database = \"" + annotation.database() + "\"): " + e.getMessage(), e);
         }
+        try {
+            Pglite.builder().withExtensions(annotation.extensions());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSpecException("@PgliteSpec(extensions = ...): " + e.getMessage(), e);
+        }
         return new Settings(List.of(annotation.initScripts()), List.of(annotation.migrations()),
-                settings(annotation.migrationSettings()), annotation.database());
+                settings(annotation.migrationSettings()), annotation.database(), List.of(annotation.extensions()));
     }
 
     private static Map<String, String> settings(String[] pairs) {

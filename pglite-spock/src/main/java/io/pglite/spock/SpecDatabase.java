@@ -31,7 +31,8 @@ final class SpecDatabase {
 
     /** Starts the instance with the migrations applied, and runs the init scripts on it. */
     void start() {
-        Pglite.Builder builder = Pglite.builder().withDatabase(settings.database());
+        Pglite.Builder builder = Pglite.builder().withDatabase(settings.database())
+                .withExtensions(settings.extensions().toArray(String[]::new));
         if (!settings.migrations().isEmpty()) {
             builder.withSnapshot(Migrations.migrated(settings, spec.getClassLoader()));
         }

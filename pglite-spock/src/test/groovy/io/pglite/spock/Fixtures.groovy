@@ -16,6 +16,14 @@ class WrongJdbcUrlTypeFixture extends Specification {
     }
 }
 
+@PgliteSpec(extensions = 'postgis')
+class UnknownExtensionFixture extends Specification {
+    def "never runs"() {
+        expect:
+        false
+    }
+}
+
 @PgliteSpec(initScripts = 'db/no-such-script.sql')
 class MissingInitScriptFixture extends Specification {
     def "never runs"() {

@@ -15,6 +15,12 @@ class MisuseSpec extends Specification {
                 'annotated @PgliteJdbcUrl)'
     }
 
+    def "an extension that is not shipped is named, with those that are"() {
+        expect:
+        failure(UnknownExtensionFixture).startsWith("@PgliteSpec(extensions = ...): extension 'postgis' is not shipped" +
+                ' with this engine; available: amcheck, ')
+    }
+
     def "a missing init script is named"() {
         expect:
         failure(MissingInitScriptFixture) == "@PgliteSpec init script 'db/no-such-script.sql' is not on the class path"

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param settings the tool's configuration properties, e.g. {@code flyway.placeholders.owner=app}
  * @param classLoader the loader to find class path migrations and Java migrations with
  * @param database the database to migrate ({@link io.pglite.core.Pglite.Builder#withDatabase})
+ * @param extensions extensions to create before migrating ({@link io.pglite.core.Pglite.Builder#withExtensions})
  */
 public record MigrationRequest(List<String> locations, Map<String, String> settings, ClassLoader classLoader,
-        String database) {
+        String database, List<String> extensions) {
 
     /**
      * Settings written {@code "name=value"}, as annotations take them: split at the first {@code =},
@@ -39,6 +40,7 @@ public record MigrationRequest(List<String> locations, Map<String, String> setti
         settings = Map.copyOf(settings);
         Objects.requireNonNull(classLoader, "classLoader");
         Objects.requireNonNull(database, "database");
+        extensions = List.copyOf(extensions);
         if (locations.isEmpty()) {
             throw new IllegalArgumentException("locations: none (expected: at least one location of migrations)");
         }
