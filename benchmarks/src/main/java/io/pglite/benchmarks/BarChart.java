@@ -19,7 +19,10 @@ import javax.imageio.ImageIO;
  * line. Uses only the JDK (Java 2D, headless).
  */
 final class BarChart {
-    private static final int PANEL_WIDTH = 240;
+    /** Width of a panel of up to three bars; a panel with more gets {@link #SLOT_WIDTH} per bar. */
+    private static final int PANEL_WIDTH = 262;
+    private static final int SLOT_WIDTH = 72;
+    private static final int PLOT_MARGIN = 24;
     private static final int HEIGHT = 300;
     private static final int PLOT_TOP = 58;
     private static final int PLOT_BOTTOM = HEIGHT - 62;
@@ -36,6 +39,10 @@ final class BarChart {
         Panel(String title, String unit, double goal, List<Bar> bars) {
             this(title, unit, goal, null, bars);
         }
+
+        int width() {
+            return Math.max(PANEL_WIDTH, 2 * PLOT_MARGIN + SLOT_WIDTH * bars.size());
+        }
     }
 
     private BarChart() {
@@ -44,14 +51,17 @@ final class BarChart {
     static void write(Results results, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<Panel> panels = panels(results);
-        BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), HEIGHT, BufferedImage.TYPE_INT_RGB);
+        int width = panels.stream().mapToInt(Panel::width).sum();
+        BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        for (int i = 0; i < panels.size(); i++) {
-            draw(g, panels.get(i), i * PANEL_WIDTH);
+        int left = 0;
+        for (Panel panel : panels) {
+            draw(g, panel, left);
+            left += panel.width();
         }
         legend(g, image.getWidth());
         g.dispose();
@@ -63,6 +73,8 @@ final class BarChart {
         String jdbcKey = ProbeOutput.key(JdbcProbe.STATEMENT, RoundTripProbe.MEDIAN);
         double jdbcStatement = median(results.jdbc, Variant.ZONKY, jdbcKey);
         double suiteZonky = median(results.suite, Variant.ZONKY, SuiteProbe.TOTAL) / 1000;
+        String flywayReset = ProbeOutput.key(FlywayProbe.RESET, FlywayProbe.MEDIAN);
+        double flywayResetZonky = median(results.flywayNext, Variant.ZONKY, flywayReset);
         return List.of(
                 new Panel("Fresh JVM to first result", "ms", Report.FRESH_GOAL_MS, List.of(
                         new Bar("pglite", median(results.freshJvm, Variant.PGLITE, StartupProbe.FIRST_RESULT), PGLITE),
@@ -101,26 +113,41 @@ final class BarChart {
                         new Bar("pglite", median(results.suite, Variant.PGLITE, SuiteProbe.TOTAL) / 1000, PGLITE),
                         new Bar("pglite shared", median(results.suite, Variant.PGLITE_SHARED, SuiteProbe.TOTAL) / 1000,
                                 PGLITE),
-                        new Bar("Zonky", suiteZonky, ZONKY))));
+                        new Bar("Zonky", suiteZonky, ZONKY))),
+                new Panel("Flyway " + FlywayProbe.MIGRATIONS + ": to first DataSource", "s",
+                        Report.FLYWAY_CACHED_GOAL_MS / 1000, String.format(java.util.Locale.ROOT, "goal %.0f (next run)",
+                                Report.FLYWAY_CACHED_GOAL_MS / 1000), List.of(
+                        new Bar("pglite 1st", median(results.flywayFirst, Variant.PGLITE, FlywayProbe.TO_DATA_SOURCE) / 1000,
+                                PGLITE),
+                        new Bar("pglite next", median(results.flywayNext, Variant.PGLITE, FlywayProbe.TO_DATA_SOURCE) / 1000,
+                                PGLITE),
+                        new Bar("Zonky 1st", median(results.flywayFirst, Variant.ZONKY, FlywayProbe.TO_DATA_SOURCE) / 1000,
+                                ZONKY),
+                        new Bar("Zonky next", median(results.flywayNext, Variant.ZONKY, FlywayProbe.TO_DATA_SOURCE) / 1000,
+                                ZONKY))),
+                new Panel("Flyway schema: reset per test", "ms", flywayResetZonky, "Zonky's time", List.of(
+                        new Bar("restore", median(results.flywayNext, Variant.PGLITE, flywayReset), PGLITE),
+                        new Bar("template", flywayResetZonky, ZONKY))));
     }
 
     private static void draw(Graphics2D g, Panel panel, int left) {
+        int panelWidth = panel.width();
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        centered(g, panel.title(), left + PANEL_WIDTH / 2, 20);
+        centered(g, panel.title(), left + panelWidth / 2, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         g.setColor(Color.DARK_GRAY);
         centered(g, panel.unit() + ", lower is better; dashed: "
                 + (panel.goalLabel() == null ? "goal " + Numbers.format(panel.goal()) : panel.goalLabel()),
-                left + PANEL_WIDTH / 2, 36);
+                left + panelWidth / 2, 36);
 
         double top = Double.isNaN(panel.goal()) ? 0 : panel.goal();
         for (Bar bar : panel.bars()) {
             top = Double.isNaN(bar.value()) ? top : Math.max(top, bar.value());
         }
         top *= 1.12;
-        int plotLeft = left + 24;
-        int plotWidth = PANEL_WIDTH - 48;
+        int plotLeft = left + PLOT_MARGIN;
+        int plotWidth = panelWidth - 2 * PLOT_MARGIN;
         int slot = plotWidth / panel.bars().size();
         int barWidth = (int) (slot * 0.6);
         for (int i = 0; i < panel.bars().size(); i++) {

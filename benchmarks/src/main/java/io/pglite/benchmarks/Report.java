@@ -56,7 +56,7 @@ final class Report {
         StringBuilder md = new StringBuilder();
         header(md);
         ratios(md);
-        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database, test suite](").append(chartPath).append(")\n\n");
+        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database, test suite, Flyway](").append(chartPath).append(")\n\n");
         freshJvm(md);
         secondInstance(md);
         roundTrip(md);
@@ -396,6 +396,14 @@ final class Report {
         md.append(table).append('\n');
     }
 
+    /** The ways figure 5 times, as {@link JdbcProbe} reports them. */
+    static final List<String> JDBC_WAYS = List.of(JdbcProbe.STATEMENT, JdbcProbe.PREPARED, JdbcProbe.INSERT);
+
+    /** How figure 5's table names one of {@link #JDBC_WAYS}, e.g. {@code `SELECT 1`, `Statement`}. */
+    static String jdbcWayName(String way) {
+        return way.equals(JdbcProbe.INSERT) ? "`INSERT`, autocommit" : "`SELECT 1`, " + way.replace("JDBC ", "`") + "`";
+    }
+
     private void jdbc(StringBuilder md) {
         md.append("### 5. Over JDBC: pglite's wire-protocol server and Zonky's postmaster\n\n");
         md.append("One instance per kind, in a child JVM, reached with pgjdbc at the instance's JDBC URL ")
@@ -418,10 +426,8 @@ final class Report {
                 .append(JdbcProbe.STUCK_AFTER_SECONDS).append(" s after the deadline counts as stuck.\n\n");
         Table trips = new Table("kind", "statement", "median (µs)", "p99 (µs)", "mean (µs)", "min (µs)");
         for (Variant variant : Variant.DEFAULTS) {
-            for (String way : List.of(JdbcProbe.STATEMENT, JdbcProbe.PREPARED, JdbcProbe.INSERT)) {
-                String name = way.equals(JdbcProbe.INSERT) ? "`INSERT`, autocommit"
-                        : "`SELECT 1`, " + way.replace("JDBC ", "`") + "`";
-                trips.row(variant.label(), name,
+            for (String way : JDBC_WAYS) {
+                trips.row(variant.label(), jdbcWayName(way),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEDIAN))),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.P99))),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEAN))),
@@ -656,7 +662,8 @@ final class Report {
                 : format(samples.median()) + " (" + format(samples.min()) + "–" + format(samples.max()) + ")";
     }
 
-    private static String label(String key) {
+    /** How tables print a result key: microseconds as µs. {@link RecordedResults} reverses it. */
+    static String label(String key) {
         return key.replace("(us)", "(µs)");
     }
 

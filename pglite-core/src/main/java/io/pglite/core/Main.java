@@ -26,6 +26,11 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Parses {@code args} (see the usage above), starts the instance, prints its JDBC URL and a psql
+     * command line, and serves until the JVM is stopped. Exits with status 2 for bad arguments and
+     * 1 when the instance cannot start.
+     */
     public static void main(String[] args) throws InterruptedException {
         Pglite.Builder builder;
         try {

@@ -8,6 +8,7 @@ package io.pglite.core;
 public class PgliteFailedException extends PgliteException {
     private static final long serialVersionUID = 1L;
 
+    /** A failure described by {@code message}; {@code cause} is the engine's original failure. */
     public PgliteFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -11,6 +11,15 @@ public class PgliteSqlException extends PgliteException {
     private final String severity;
     private final String detail;
 
+    /**
+     * An error PostgreSQL reported; the exception's message is
+     * {@code "<severity>: <message>[\n  Detail: <detail>] [SQLSTATE <sqlState>]"}.
+     *
+     * @param severity ERROR, FATAL or PANIC
+     * @param sqlState the five-character SQLSTATE code
+     * @param message PostgreSQL's primary message
+     * @param detail PostgreSQL's DETAIL line, or {@code null}
+     */
     public PgliteSqlException(String severity, String sqlState, String message, String detail) {
         super(severity + ": " + message + (detail == null ? "" : "\n  Detail: " + detail) + " [SQLSTATE " + sqlState + "]");
         this.sqlState = sqlState;

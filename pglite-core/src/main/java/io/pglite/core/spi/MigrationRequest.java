@@ -35,6 +35,12 @@ public record MigrationRequest(List<String> locations, Map<String, String> setti
         return Map.copyOf(settings);
     }
 
+    /**
+     * Copies {@code locations} and {@code settings}.
+     *
+     * @throws IllegalArgumentException when {@code locations} is empty
+     * @throws NullPointerException when an argument is null
+     */
     public MigrationRequest {
         locations = List.copyOf(locations);
         settings = Map.copyOf(settings);
