@@ -5,18 +5,13 @@ import io.pglite.core.engine.EngineStartException;
 import io.pglite.core.engine.ExtensionCatalog;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The extensions an instance creates at start ({@link Pglite.Builder#withExtensions}), and the
- * prepared images that make them free after the first time: an in-memory instance that created a
- * list of extensions leaves a snapshot, and the next instance of this JVM asking for the same list
- * on the same database starts as a clone of it instead of running the extensions' scripts again.
+ * The extensions an instance creates at start ({@link Pglite.Builder#withExtensions}): checked
+ * against what the engine ships, created in order. {@link PreparedImages} makes them free after the
+ * first instance of a JVM.
  */
 final class Extensions {
-    /** By database followed by the extension names, in the order given. */
-    private static final Map<List<String>, Snapshot> IMAGES = new ConcurrentHashMap<>();
 
     private Extensions() {
     }
@@ -45,16 +40,6 @@ final class Extensions {
         return List.copyOf(checked);
     }
 
-    /** A prepared image with {@code extensions} created in {@code database}, or {@code null}. */
-    static Snapshot image(String database, List<String> extensions) {
-        return IMAGES.get(key(database, extensions));
-    }
-
-    /** Keeps {@code snapshot}, taken right after {@link #create}, as the image of its database and extensions. */
-    static void offer(List<String> extensions, Snapshot snapshot) {
-        IMAGES.putIfAbsent(key(snapshot.database(), extensions), snapshot);
-    }
-
     /** Creates each extension missing from the database, with those it requires ({@code CASCADE}). */
     static void create(String instanceName, Engine engine, List<String> extensions) {
         if (extensions.isEmpty()) {
@@ -73,12 +58,5 @@ final class Extensions {
                 throw new EngineStartException(instanceName + ": " + sql + " failed: " + e.getMessage());
             }
         }
-    }
-
-    private static List<String> key(String database, List<String> extensions) {
-        List<String> key = new ArrayList<>(extensions.size() + 1);
-        key.add(database);
-        key.addAll(extensions);
-        return List.copyOf(key);
     }
 }

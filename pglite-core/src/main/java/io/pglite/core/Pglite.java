@@ -592,10 +592,10 @@ public final class Pglite implements AutoCloseable {
                 server = PgServer.start(pglite.new ServedBackend(),
                         new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
                 pglite.server = server;
-                Snapshot image = snapshot == null && cluster == null && !extensions.isEmpty()
-                        ? Extensions.image(settings.database(), extensions) : null;
+                boolean imaged = snapshot == null && cluster == null && !extensions.isEmpty();
+                Snapshot image = imaged ? PreparedImages.find(settings.database(), extensions) : null;
                 Snapshot from = image != null ? image : snapshot;
-                boolean prepares = snapshot == null && cluster == null && image == null && !extensions.isEmpty();
+                boolean prepares = imaged && image == null;
                 thread.call(() -> {
                     if (from != null) {
                         pglite.engine = Engine.startFrom(instanceName, InstanceFiles.inMemory(instanceName), settings,
@@ -612,7 +612,7 @@ public final class Pglite implements AutoCloseable {
                     return null;
                 });
                 if (prepares) {
-                    Extensions.offer(extensions, pglite.snapshot());
+                    PreparedImages.offer(extensions, pglite.snapshot());
                 }
                 Registry.add(pglite);
                 LOG.log(Level.INFO, () -> String.format("%s started in %d ms on %s (data: %s)", instanceName,

@@ -159,14 +159,16 @@ class ExtensionsTest {
                 statement.execute("CREATE EXTENSION IF NOT EXISTS \"" + name + "\" CASCADE");
             }
             String answer = null;
+            String message = name;
             try {
                 for (String sql : test.statements()) {
                     answer = sql.equals("NOTIFICATION") ? notification() : run(statement, sql);
                 }
             } catch (SQLException e) {
                 answer = error(e.getSQLState());
+                message = name + ": " + e.getMessage();
             }
-            assertEquals(test.expected(), answer, name);
+            assertEquals(test.expected(), answer, message);
         }
     }
 
@@ -190,7 +192,7 @@ class ExtensionsTest {
         List<String> five = List.of("pgcrypto", "uuid-ossp", "hstore", "pg_trgm", "vector");
         try (Pglite first = Pglite.builder().withDatabase("shop").withExtensions(five.toArray(String[]::new)).start()) {
             assertEquals(five.size(), extensions(first).size());
-            assertNotNull(Extensions.image("shop", five), "a prepared image of the first instance");
+            assertNotNull(PreparedImages.find("shop", five), "a prepared image of the first instance");
             first.query("CREATE TABLE first_only (x int)");
         }
         try (Pglite second = Pglite.builder().withDatabase("shop").withExtensions(five.toArray(String[]::new)).start();

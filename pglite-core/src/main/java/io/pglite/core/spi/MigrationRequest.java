@@ -36,7 +36,7 @@ public record MigrationRequest(List<String> locations, Map<String, String> setti
     }
 
     /**
-     * Copies {@code locations} and {@code settings}.
+     * Copies {@code locations}, {@code settings} and {@code extensions}.
      *
      * @throws IllegalArgumentException when {@code locations} is empty
      * @throws NullPointerException when an argument is null
