@@ -193,16 +193,11 @@ final class WasmCode {
         return insns;
     }
 
-    private static final class Decoder {
-        private final byte[] code;
-        private int position;
-        private final int end;
+    private static final class Decoder extends WasmReader {
         private final ModuleTypes types;
 
         Decoder(byte[] code, int position, int end, ModuleTypes types) {
-            this.code = code;
-            this.position = position;
-            this.end = end;
+            super(code, position, end, "function body");
             this.types = types;
         }
 
@@ -210,7 +205,7 @@ final class WasmCode {
         int sequence(List<Insn> insns) {
             while (true) {
                 if (position >= end) {
-                    throw new IllegalArgumentException("function body truncated at byte " + position);
+                    throw truncated();
                 }
                 int start = position;
                 int op = u8();
@@ -226,18 +221,18 @@ final class WasmCode {
                 case BLOCK, LOOP, IF -> {
                     Insn insn = new Insn(op);
                     int typeStart = position;
-                    int b = code[position] & 0xff;
+                    int b = bytes[position] & 0xff;
                     if (b == EMPTY_BLOCK) {
                         position++;
                     } else if (b == I32 || b == I64 || b == F32 || b == F64 || b == 0x7b || b == 0x70 || b == 0x6f) {
                         position++;
                         insn.results = 1;
                     } else {
-                        FuncType type = types.type(Math.toIntExact(sleb()));
+                        FuncType type = types.type(Math.toIntExact(s64()));
                         insn.params = type.params().length;
                         insn.results = type.results().length;
                     }
-                    insn.blockType = java.util.Arrays.copyOfRange(code, typeStart, position);
+                    insn.blockType = java.util.Arrays.copyOfRange(bytes, typeStart, position);
                     insn.pops = insn.params + (op == IF ? 1 : 0);
                     insn.pushes = insn.results;
                     insn.body = new ArrayList<>();
@@ -254,22 +249,22 @@ final class WasmCode {
                     return insn;
                 }
                 case BR, BR_IF -> {
-                    return Insn.branch(op, uleb());
+                    return Insn.branch(op, u32());
                 }
                 case BR_TABLE -> {
-                    int count = uleb();
+                    int count = u32();
                     int[] labels = new int[count + 1];
                     for (int i = 0; i <= count; i++) {
-                        labels[i] = uleb();
+                        labels[i] = u32();
                     }
                     return Insn.branch(op, labels);
                 }
                 case LOCAL_GET, LOCAL_SET, LOCAL_TEE -> {
-                    return Insn.local(op, uleb());
+                    return Insn.local(op, u32());
                 }
                 default -> {
                     int[] effect = leaf(op);
-                    return Insn.leaf(java.util.Arrays.copyOfRange(code, start, position), effect[0], effect[1]);
+                    return Insn.leaf(java.util.Arrays.copyOfRange(bytes, start, position), effect[0], effect[1]);
                 }
             }
         }
@@ -281,12 +276,12 @@ final class WasmCode {
                     return new int[] {0, 0}; // unreachable, nop; return is stack-polymorphic after it
                 }
                 case CALL -> {
-                    FuncType type = types.functionType(uleb());
+                    FuncType type = types.functionType(u32());
                     return new int[] {type.params().length, type.results().length};
                 }
                 case 0x11 -> { // call_indirect type table
-                    FuncType type = types.type(uleb());
-                    uleb();
+                    FuncType type = types.type(u32());
+                    u32();
                     return new int[] {type.params().length + 1, type.results().length};
                 }
                 case 0x1a -> {
@@ -296,42 +291,42 @@ final class WasmCode {
                     return new int[] {3, 1}; // select
                 }
                 case 0x1c -> { // select with types
-                    int count = uleb();
+                    int count = u32();
                     for (int i = 0; i < count; i++) {
                         valueType();
                     }
                     return new int[] {3, 1};
                 }
                 case GLOBAL_GET -> {
-                    uleb();
+                    u32();
                     return new int[] {0, 1};
                 }
                 case GLOBAL_SET -> {
-                    uleb();
+                    u32();
                     return new int[] {1, 0};
                 }
                 case 0x25 -> { // table.get
-                    uleb();
+                    u32();
                     return new int[] {1, 1};
                 }
                 case 0x26 -> { // table.set
-                    uleb();
+                    u32();
                     return new int[] {2, 0};
                 }
                 case 0x3f -> { // memory.size
-                    uleb();
+                    u32();
                     return new int[] {0, 1};
                 }
                 case 0x40 -> { // memory.grow
-                    uleb();
+                    u32();
                     return new int[] {1, 1};
                 }
                 case I32_CONST -> {
-                    sleb();
+                    s64();
                     return new int[] {0, 1};
                 }
                 case 0x42 -> {
-                    sleb();
+                    s64();
                     return new int[] {0, 1};
                 }
                 case 0x43 -> {
@@ -350,23 +345,23 @@ final class WasmCode {
                     return new int[] {1, 1}; // ref.is_null
                 }
                 case 0xd2 -> { // ref.func
-                    uleb();
+                    u32();
                     return new int[] {0, 1};
                 }
                 case 0xfc -> {
-                    return prefixed(uleb());
+                    return prefixed(u32());
                 }
                 default -> {
                 }
             }
             if (op >= 0x28 && op <= 0x35) { // loads
-                uleb();
-                uleb();
+                u32();
+                u32();
                 return new int[] {1, 1};
             }
             if (op >= 0x36 && op <= 0x3e) { // stores
-                uleb();
-                uleb();
+                u32();
+                u32();
                 return new int[] {2, 0};
             }
             if (op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b)
@@ -387,47 +382,47 @@ final class WasmCode {
                     return new int[] {1, 1}; // trunc_sat
                 }
                 case 8 -> { // memory.init data memory
-                    uleb();
-                    uleb();
+                    u32();
+                    u32();
                     return new int[] {3, 0};
                 }
                 case 9 -> { // data.drop
-                    uleb();
+                    u32();
                     return new int[] {0, 0};
                 }
                 case 10 -> { // memory.copy memory memory
-                    uleb();
-                    uleb();
+                    u32();
+                    u32();
                     return new int[] {3, 0};
                 }
                 case 11 -> { // memory.fill memory
-                    uleb();
+                    u32();
                     return new int[] {3, 0};
                 }
                 case 12 -> { // table.init elem table
-                    uleb();
-                    uleb();
+                    u32();
+                    u32();
                     return new int[] {3, 0};
                 }
                 case 13 -> { // elem.drop
-                    uleb();
+                    u32();
                     return new int[] {0, 0};
                 }
                 case 14 -> { // table.copy table table
-                    uleb();
-                    uleb();
+                    u32();
+                    u32();
                     return new int[] {3, 0};
                 }
                 case 15 -> { // table.grow
-                    uleb();
+                    u32();
                     return new int[] {2, 1};
                 }
                 case 16 -> { // table.size
-                    uleb();
+                    u32();
                     return new int[] {0, 1};
                 }
                 case 17 -> { // table.fill
-                    uleb();
+                    u32();
                     return new int[] {3, 0};
                 }
                 default -> throw new IllegalArgumentException("opcode 0xfc " + sub + " at byte " + position
@@ -438,48 +433,8 @@ final class WasmCode {
         private void valueType() {
             int type = u8();
             if (type == 0x63 || type == 0x64) {
-                sleb();
+                s64();
             }
-        }
-
-        private int u8() {
-            if (position >= end) {
-                throw new IllegalArgumentException("function body truncated at byte " + position);
-            }
-            return code[position++] & 0xff;
-        }
-
-        private void skip(int count) {
-            if (count > end - position) {
-                throw new IllegalArgumentException("function body truncated at byte " + position);
-            }
-            position += count;
-        }
-
-        private int uleb() {
-            long value = 0;
-            for (int shift = 0; ; shift += 7) {
-                int b = u8();
-                value |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return Math.toIntExact(value);
-                }
-            }
-        }
-
-        private long sleb() {
-            long value = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = u8();
-                value |= (long) (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0);
-            if (shift < 64 && (b & 0x40) != 0) {
-                value |= -1L << shift;
-            }
-            return value;
         }
     }
 }
