@@ -21,7 +21,6 @@ import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -401,14 +400,11 @@ class TypeIndexAlignerTest {
     }
 
     static byte[] name(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return cat(u32(b.length), b);
+        return WasmAssembler.name(s);
     }
 
     static byte[] u32(int value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Leb.writeUnsigned(out, value);
-        return out.toByteArray();
+        return WasmAssembler.leb(value);
     }
 
     static byte[] bytes(int... values) {
