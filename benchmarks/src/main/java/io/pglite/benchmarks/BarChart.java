@@ -127,7 +127,26 @@ final class BarChart {
                                 ZONKY))),
                 new Panel("Flyway schema: reset per test", "ms", flywayResetZonky, "Zonky's time", List.of(
                         new Bar("restore", median(results.flywayNext, Variant.PGLITE, flywayReset), PGLITE),
-                        new Bar("template", flywayResetZonky, ZONKY))));
+                        new Bar("template", flywayResetZonky, ZONKY))),
+                extensions(results));
+    }
+
+    /** Figure 9: without and with the extensions, side by side, per way; the goal line at pglite's new instance. */
+    private static Panel extensions(Results results) {
+        String key = ExtensionsProbe.MEDIAN;
+        double plain = median(results.extensions, Variant.PGLITE, ProbeOutput.key(ExtensionsProbe.PLAIN, key));
+        return new Panel("Extensions at start-up, median", "ms", plain, "new instance w/o", List.of(
+                new Bar("new, none", plain, PGLITE),
+                new Bar("new, " + ExtensionsProbe.EXTENSIONS.size() + " ext.", median(results.extensions, Variant.PGLITE,
+                        ProbeOutput.key(ExtensionsProbe.IMAGE, key)), PGLITE),
+                new Bar("clone, none", median(results.extensions, Variant.PGLITE,
+                        ProbeOutput.key(ExtensionsProbe.CLONE_PLAIN, key)), PGLITE),
+                new Bar("clone, ext.", median(results.extensions, Variant.PGLITE,
+                        ProbeOutput.key(ExtensionsProbe.CLONE_EXTENSIONS, key)), PGLITE),
+                new Bar("copy, none", median(results.extensions, Variant.ZONKY,
+                        ProbeOutput.key(ExtensionsProbe.TEMPLATE_PLAIN, key)), ZONKY),
+                new Bar("copy, ext.", median(results.extensions, Variant.ZONKY,
+                        ProbeOutput.key(ExtensionsProbe.TEMPLATE_EXTENSIONS, key)), ZONKY)));
     }
 
     private static void draw(Graphics2D g, Panel panel, int left) {

@@ -76,6 +76,7 @@ final class RecordedResults {
         }));
         fill(results.flywayFirst, first);
         fill(results.flywayNext, next);
+        fill(results.extensions, figures.get(9));
         return results;
     }
 

@@ -56,17 +56,35 @@ final class Report {
         StringBuilder md = new StringBuilder();
         header(md);
         ratios(md);
-        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database, test suite, Flyway](").append(chartPath).append(")\n\n");
-        freshJvm(md);
-        secondInstance(md);
-        roundTrip(md);
-        memory(md);
-        jdbc(md);
-        reset(md);
-        suite(md);
-        flyway(md);
+        md.append("![pglite and Zonky: start, round trip, memory, JDBC, reset to a clean database, test suite, Flyway, extensions at start-up](").append(chartPath).append(")\n\n");
+        for (int figure = 1; figure <= Settings.FIGURES; figure++) {
+            section(md, figure);
+        }
         hugeMethods(md);
         return md.toString();
+    }
+
+    /** The sections of some figures only, after the header: a run of those alone ({@code bench.figures}). */
+    String markdown(List<Integer> figures) {
+        StringBuilder md = new StringBuilder();
+        header(md);
+        figures.forEach(figure -> section(md, figure));
+        return md.toString();
+    }
+
+    private void section(StringBuilder md, int figure) {
+        switch (figure) {
+            case 1 -> freshJvm(md);
+            case 2 -> secondInstance(md);
+            case 3 -> roundTrip(md);
+            case 4 -> memory(md);
+            case 5 -> jdbc(md);
+            case 6 -> reset(md);
+            case 7 -> suite(md);
+            case 8 -> flyway(md);
+            case 9 -> extensions(md);
+            default -> throw new IllegalArgumentException("no figure " + figure);
+        }
     }
 
     private void header(StringBuilder md) {
@@ -87,10 +105,11 @@ final class Report {
                 .append(String.format(Locale.ROOT, "Sizes: %d fresh JVMs per variant, %d later instances, "
                         + "%,d round trips per API, %d idle instances, %,d timed JDBC inserts, a %d s pool run, "
                         + "%d timed resets per way, %d clones, %d retained snapshots, %d runs of the test suite "
-                        + "per variant, %d pairs of Flyway runs per kind.\n\n",
+                        + "per variant, %d pairs of Flyway runs per kind, %d child JVMs per kind for extensions at "
+                        + "start-up.\n\n",
                         settings.runs(), settings.repeats(), settings.iterations(), settings.instances(),
                         settings.inserts(), settings.poolSeconds(), settings.resets(), settings.clones(),
-                        settings.snapshots(), settings.suiteRuns(), settings.flywayRuns()));
+                        settings.snapshots(), settings.suiteRuns(), settings.flywayRuns(), settings.extensionRuns()));
     }
 
     private void ratios(StringBuilder md) {
@@ -132,6 +151,7 @@ final class Report {
         resetRatios(table);
         suiteRatios(table);
         flywayRatios(table);
+        extensionRatios(table);
         md.append(table).append('\n');
     }
 
@@ -590,6 +610,171 @@ final class Report {
                     variant -> spread(Results.stats(results.flywayNext, variant, key))));
         }
         md.append(table).append('\n');
+    }
+
+    /** Figure 9's comparisons, with extensions against without; {@code goal}: issue 11's "no measurable difference". */
+    private record ExtensionComparison(String name, Variant variant, String with, String without, boolean goal) {
+    }
+
+    private static final List<ExtensionComparison> EXTENSION_COMPARISONS = List.of(
+            new ExtensionComparison("pglite: later instance with the extensions (prepared image) / new instance "
+                    + "without", Variant.PGLITE, ExtensionsProbe.IMAGE, ExtensionsProbe.PLAIN, true),
+            new ExtensionComparison("pglite: clone of a snapshot with the extensions / clone of a snapshot without",
+                    Variant.PGLITE, ExtensionsProbe.CLONE_EXTENSIONS, ExtensionsProbe.CLONE_PLAIN, true),
+            new ExtensionComparison("pglite: first instance of the JVM with the extensions (scripts run) / new "
+                    + "instance without", Variant.PGLITE, ExtensionsProbe.FIRST, ExtensionsProbe.PLAIN, false),
+            new ExtensionComparison("Zonky: template copy with the extensions / without", Variant.ZONKY,
+                    ExtensionsProbe.TEMPLATE_EXTENSIONS, ExtensionsProbe.TEMPLATE_PLAIN, false),
+            new ExtensionComparison("Zonky: new database + `CREATE EXTENSION` (scripts run) / template copy without",
+                    Variant.ZONKY, ExtensionsProbe.SCRIPTS, ExtensionsProbe.TEMPLATE_PLAIN, false));
+
+    /** A way of figure 9 over a kind's child runs: the median of their medians, the lowest min, the highest max. */
+    private record Spread(double median, double min, double max) {
+        @Override
+        public String toString() {
+            return Double.isNaN(median) || min == max ? format(median)
+                    : format(median) + " (" + format(min) + "–" + format(max) + ")";
+        }
+    }
+
+    private Spread extensionTimes(Variant variant, String way) {
+        Map<Variant, List<ProbeRun>> runs = results.extensions;
+        return new Spread(median(runs, variant, ProbeOutput.key(way, ExtensionsProbe.MEDIAN)),
+                Results.stats(runs, variant, ProbeOutput.key(way, ExtensionsProbe.MIN)).min(),
+                Results.stats(runs, variant, ProbeOutput.key(way, ExtensionsProbe.MAX)).max());
+    }
+
+    /** Where the median with extensions falls against the samples without: above them, below them or among them. */
+    private static String extensionEffect(Spread with, Spread without) {
+        if (Double.isNaN(with.median()) || Double.isNaN(without.max())) {
+            return "–";
+        }
+        if (with.median() > without.max()) {
+            return "slower: above the highest sample without";
+        }
+        return with.median() < without.min() ? "faster: below the lowest sample without"
+                : "no measurable difference: within the min–max without";
+    }
+
+    /** Issue 11's goal: the median with extensions no higher than the highest sample without. */
+    private static String extensionGoalMet(Spread with, Spread without) {
+        return Double.isNaN(with.median()) || Double.isNaN(without.max()) ? ""
+                : with.median() <= without.max() ? "yes" : "**no**";
+    }
+
+    /** The ratio rows of figure 9: with extensions against without, per kind; and the checks of every instance. */
+    private void extensionRatios(Table table) {
+        String[] rows = {"extensions at start-up, with / without, median: pglite later instance with the "
+                + ExtensionsProbe.EXTENSIONS.size() + " (prepared image) / new instance, Zonky `CREATE DATABASE … "
+                + "TEMPLATE` + connect + query, template with " + extensionsOf(Variant.ZONKY) + " / without",
+                "same, clones: pglite `withSnapshot` of a snapshot with the extensions / without; Zonky as above",
+                "first with the extensions (scripts run) / without: pglite the JVM's first instance with them / a new "
+                        + "instance, Zonky new database + `CREATE EXTENSION` / template copy"};
+        for (int i = 0; i < rows.length; i++) {
+            ExtensionComparison pglite = EXTENSION_COMPARISONS.get(i);
+            ExtensionComparison zonky = EXTENSION_COMPARISONS.get(i == 2 ? 4 : 3);
+            Spread with = extensionTimes(Variant.PGLITE, pglite.with());
+            Spread without = extensionTimes(Variant.PGLITE, pglite.without());
+            table.row(rows[i], ratio(with.median(), without.median()),
+                    ratio(extensionTimes(Variant.ZONKY, zonky.with()).median(),
+                            extensionTimes(Variant.ZONKY, zonky.without()).median()), "",
+                    pglite.goal() ? "no measurable difference" : "",
+                    pglite.goal() ? extensionGoalMet(with, without) : "");
+        }
+        compare(table, "a new database with the extensions, median (ms): pglite later instance (prepared image), "
+                        + "Zonky template copy + connect + query",
+                extensionTimes(Variant.PGLITE, ExtensionsProbe.IMAGE).median(),
+                extensionTimes(Variant.ZONKY, ExtensionsProbe.TEMPLATE_EXTENSIONS).median(), Double.NaN, "");
+        double wrongPglite = extensionCount(Variant.PGLITE, ExtensionsProbe.MISMATCHES);
+        double wrongZonky = extensionCount(Variant.ZONKY, ExtensionsProbe.MISMATCHES);
+        table.row("extensions at start-up: instances and databases whose extensions differed", count(wrongPglite),
+                count(wrongZonky), "", "0", Double.isNaN(wrongPglite) ? "" : wrongPglite == 0 ? "yes" : "**no**");
+    }
+
+    /** A count of figure 9 summed over a kind's child runs; NaN without runs. */
+    private double extensionCount(Variant variant, String key) {
+        List<ProbeRun> runs = results.extensions.getOrDefault(variant, List.of());
+        return runs.isEmpty() ? Double.NaN : runs.stream().mapToDouble(run -> run.get(key)).sum();
+    }
+
+    /** How many of the extensions a kind created, e.g. "4 (no `vector`)"; the probe's list if not measured. */
+    private String extensionsOf(Variant variant) {
+        List<String> missing = ExtensionsProbe.EXTENSIONS.stream()
+                .filter(name -> median(results.extensions, variant, ExtensionsProbe.createdKey(name)) == 0).toList();
+        double created = median(results.extensions, variant, ExtensionsProbe.CREATED);
+        if (Double.isNaN(created)) {
+            return String.valueOf(ExtensionsProbe.EXTENSIONS.size());
+        }
+        return count(created) + (missing.isEmpty() ? "" : missing.stream().map(name -> "`" + name + "`")
+                .collect(Collectors.joining(", ", " (no ", ")")));
+    }
+
+    private void extensions(StringBuilder md) {
+        List<String> names = ExtensionsProbe.EXTENSIONS;
+        md.append("### 9. Extensions at start-up: ").append(names.size()).append(" extensions against none\n\n");
+        md.append("The start-up cost of an instance with the extensions ")
+                .append(names.stream().map(name -> "`" + name + "`").collect(Collectors.joining(", ")))
+                .append(" against one without. **pglite**, in a child JVM per run: first a plain instance (the ")
+                .append("JVM's first, untimed; its snapshot is the clones' \"without\"), then the first instance ")
+                .append("with the extensions (`withExtensions(...)`: their scripts run and the JVM loads their ")
+                .append("compiled side modules; it leaves the prepared image, and its snapshot is the clones' ")
+                .append("\"with\"), one sample per run; then ").append(ExtensionsProbe.WARMUP_ROUNDS)
+                .append(" untimed rounds and ").append(settings.repeats()).append(" timed ones, each of: a new ")
+                .append("instance without extensions, a later instance with them (started from the prepared image), ")
+                .append("a clone (`withSnapshot(s).start()`) of the snapshot without, and a clone of the snapshot ")
+                .append("with them built as the JUnit extension builds its clones (`withSnapshot(s).withExtensions(...)`")
+                .append(", which checks `pg_extension` and finds them there). Each is timed, after a `System.gc()`, ")
+                .append("from the start call to the first `SELECT 1` result, and closed afterwards, untimed; the engine's ")
+                .append("debug log tells the module's instantiation and PostgreSQL's start-up or the restore of the ")
+                .append("snapshot (which relinks the side modules it had loaded) apart, the rest being the extensions' ")
+                .append("scripts if they run, the server, the first query. **Zonky**, in a child JVM per ")
+                .append("run: one cluster, a template database without extensions and one with those of the ")
+                .append(names.size()).append(" its PostgreSQL binaries ship (`pg_available_extensions`: ")
+                .append(extensionsOf(Variant.ZONKY)).append("), then rounds as above of `CREATE DATABASE … TEMPLATE` ")
+                .append("of each + first connection + `SELECT 1`, and of `CREATE DATABASE` (from `template1`) + first ")
+                .append("connection + `CREATE EXTENSION` of them (their scripts run) + `SELECT 1`; each database ")
+                .append("dropped afterwards, untimed. After its first result every instance and database is checked: ")
+                .append("`pg_extension` must list exactly the extensions expected (none of them for those without) ")
+                .append("and a call into each (`digest`, `uuid_generate_v4`, an `hstore` lookup, `similarity`, a ")
+                .append("`vector` distance) must answer. ").append(settings.extensionRuns())
+                .append(" runs per kind, interleaved: the median of the runs' medians (the lowest and highest ")
+                .append("sample of all runs); the counts of instances checked are over all runs. Goal (pglite): no measurable difference, taken as the median with the ")
+                .append("extensions no higher than the highest sample without.\n\n");
+        Table ratios = new Table("comparison", "with extensions (ms)", "without (ms)", "with / without",
+                "difference of medians (ms)", "median with, against the samples without", "goal met?");
+        for (ExtensionComparison comparison : EXTENSION_COMPARISONS) {
+            Spread with = extensionTimes(comparison.variant(), comparison.with());
+            Spread without = extensionTimes(comparison.variant(), comparison.without());
+            ratios.row(comparison.name(), with.toString(), without.toString(), ratio(with.median(), without.median()),
+                    String.format(Locale.ROOT, "%+.1f", with.median() - without.median()),
+                    extensionEffect(with, without), comparison.goal() ? extensionGoalMet(with, without) : "");
+        }
+        md.append(ratios).append('\n');
+        Table times = new Table("kind", "start to first result", ExtensionsProbe.MEDIAN, ExtensionsProbe.MIN,
+                ExtensionsProbe.MAX, ExtensionsProbe.ENGINE_PARTS.get(0), ExtensionsProbe.ENGINE_PARTS.get(1));
+        String suffix = ": " + ExtensionsProbe.MEDIAN;
+        for (Variant variant : Variant.DEFAULTS) {
+            for (String key : keys(Map.of(variant, results.extensions.getOrDefault(variant, List.of())))) {
+                if (key.endsWith(suffix)) {
+                    String way = key.substring(0, key.length() - suffix.length());
+                    Spread spread = extensionTimes(variant, way);
+                    times.row(variant.label(), way, format(spread.median()), format(spread.min()), format(spread.max()),
+                            format(median(results.extensions, variant, ProbeOutput.key(way, ExtensionsProbe.ENGINE_PARTS.get(0)))),
+                            format(median(results.extensions, variant, ProbeOutput.key(way, ExtensionsProbe.ENGINE_PARTS.get(1)))));
+                }
+            }
+        }
+        md.append(times).append('\n');
+        Table checks = new Table(header("measure", Variant.DEFAULTS));
+        for (String key : keys(results.extensions)) {
+            if (key.equals(ExtensionsProbe.CHECKED) || key.equals(ExtensionsProbe.MISMATCHES)) {
+                checks.row(row(key, Variant.DEFAULTS, variant -> count(extensionCount(variant, key))));
+            } else if (!key.endsWith(ExtensionsProbe.MEDIAN) && !key.endsWith(ExtensionsProbe.MIN)
+                    && !key.endsWith(ExtensionsProbe.MAX)) {
+                checks.row(row(key, Variant.DEFAULTS, variant -> count(median(results.extensions, variant, key))));
+            }
+        }
+        md.append(checks).append('\n');
     }
 
     private void hugeMethods(StringBuilder md) {

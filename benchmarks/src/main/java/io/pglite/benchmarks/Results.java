@@ -17,6 +17,8 @@ final class Results {
     /** Figure 8: the first run of each pair, and the next one with the migrations unchanged. */
     final Map<Variant, List<ProbeRun>> flywayFirst = new LinkedHashMap<>();
     final Map<Variant, List<ProbeRun>> flywayNext = new LinkedHashMap<>();
+    /** Figure 9: extensions at start-up. */
+    final Map<Variant, List<ProbeRun>> extensions = new LinkedHashMap<>();
 
     /** The median over a variant's runs of a figure; NaN if it has none. */
     static double median(Map<Variant, List<ProbeRun>> figure, Variant variant, String key) {
