@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * AOT-compiles PostgreSQL's side modules ({@code plpgsql.so}, the encoding converters, {@code dict_snowball.so} and
  * the extensions' modules) to JVM classes, so that no function of them runs in Chicory's interpreter.
  *
- * <p>Each module is split like the main module ({@link FunctionSplitter}) and its types renumbered
- * ({@link TypeIndexAligner}) against one type list shared by all of them: the main module's types followed by every
+ * <p>Each module is split like the main module ({@link FunctionSplitter}), its GOT imports are made globals
+ * of its own ({@link GotInternalizer}), and its types are renumbered ({@link TypeIndexAligner}) against one type list shared by all of them: the main module's types followed by every
  * type some side module adds. Chicory checks an indirect call into another instance by type index, so every module
  * of an instance must number a signature alike, whatever order PostgreSQL loads them in.
  *
@@ -37,7 +37,7 @@ import java.util.TreeMap;
 public final class SideModuleCompiler {
 
     /** Version of this tool's output, part of its stamp's key. */
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
     static final String PACKAGE = "io.pglite.wasm.side";
     static final String INDEX = "side-modules.properties";
     private static final int CUSTOM_SECTION = 0;
@@ -91,11 +91,11 @@ public final class SideModuleCompiler {
      */
     static Map<String, DylinkSection> compileAll(List<FunctionType> mainTypes, Map<String, byte[]> modules, int maxSize,
             Path out) throws IOException {
-        Map<String, byte[]> split = new TreeMap<>();
-        modules.forEach((path, bytes) -> split.put(path, FunctionSplitter.split(bytes, maxSize)));
-        List<FunctionType> shared = sharedTypes(mainTypes, split.values());
+        Map<String, byte[]> prepared = new TreeMap<>();
+        modules.forEach((path, bytes) -> prepared.put(path, GotInternalizer.internalize(FunctionSplitter.split(bytes, maxSize))));
+        List<FunctionType> shared = sharedTypes(mainTypes, prepared.values());
         Map<String, DylinkSection> linking = new TreeMap<>();
-        for (var entry : split.entrySet()) {
+        for (var entry : prepared.entrySet()) {
             byte[] aligned = TypeIndexAligner.align(shared, entry.getValue());
             String name = className(entry.getKey());
             Compiler compiler = Compiler.builder(Parser.parse(aligned))

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Renumbers the types of a side module so that its type indices equal the main module's.
@@ -37,7 +38,6 @@ final class TypeIndexAligner {
     private static final int CODE = 10;
     private static final int TAG = 13;
     private static final int FUNC_FORM = 0x60;
-    private static final long EMPTY_BLOCK = -64; // 0x40 as s33
 
     /** Encoded parameter and result vectors of each type, in index order (ISO-8859-1 strings). */
     private final List<String> types = new ArrayList<>();
@@ -178,7 +178,7 @@ final class TypeIndexAligner {
         for (int i = 0; i < count; i++) {
             int size = in.u32();
             int end = in.position + size;
-            byte[] body = new BodyRewriter(in, end).rewrite();
+            byte[] body = new BodyRewriter(in, end, this::type, IntUnaryOperator.identity()).rewrite();
             if (in.position != end) {
                 throw new IllegalArgumentException("function body " + i + " does not end at its declared size");
             }
@@ -188,161 +188,13 @@ final class TypeIndexAligner {
         return out.toByteArray();
     }
 
-    /** Copies one function body, re-encoding only the type indices in its instructions. */
-    private final class BodyRewriter {
-        private final WasmReader in;
-        private final int end;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private int copiedUpTo;
-
-        BodyRewriter(WasmReader in, int end) {
-            this.in = in;
-            this.end = end;
-            this.copiedUpTo = in.position;
-        }
-
-        byte[] rewrite() {
-            int localGroups = in.u32();
-            for (int i = 0; i < localGroups; i++) {
-                in.u32();
-                valType(in);
-            }
-            while (in.position < end) {
-                instruction();
-            }
-            out.write(in.bytes, copiedUpTo, in.position - copiedUpTo);
-            return out.toByteArray();
-        }
-
-        /** Replaces the immediate read from {@code start} (up to the cursor) with {@code value}. */
-        private void replace(int start, int value, boolean signed) {
-            out.write(in.bytes, copiedUpTo, start - copiedUpTo);
-            if (signed) {
-                Leb.writeSigned(out, value);
-            } else {
-                Leb.writeUnsigned(out, value);
-            }
-            copiedUpTo = in.position;
-        }
-
-        private void instruction() {
-            int offset = in.position;
-            int opcode = in.u8();
-            switch (opcode) {
-                case 0x00: case 0x01: case 0x05: case 0x0b: case 0x0f: case 0x1a: case 0x1b: case 0xd1:
-                    break; // unreachable nop else end return drop select ref.is_null
-                case 0x02: case 0x03: case 0x04: // block loop if
-                    blockType();
-                    break;
-                case 0x0c: case 0x0d: case 0x10: case 0x12: // br br_if call return_call
-                case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: // local.* global.*
-                case 0x25: case 0x26: case 0xd2: // table.get table.set ref.func
-                case 0x3f: case 0x40: // memory.size memory.grow (memory index)
-                    in.skipLeb();
-                    break;
-                case 0x0e: { // br_table
-                    int targets = in.u32();
-                    for (int i = 0; i <= targets; i++) {
-                        in.skipLeb();
-                    }
-                    break;
-                }
-                case 0x11: case 0x13: { // call_indirect return_call_indirect: typeidx tableidx
-                    int start = in.position;
-                    int typeIndex = in.u32();
-                    int aligned = type(typeIndex);
-                    if (aligned != typeIndex) {
-                        replace(start, aligned, false);
-                    }
-                    in.skipLeb();
-                    break;
-                }
-                case 0x1c: { // select t*
-                    int count = in.u32();
-                    for (int i = 0; i < count; i++) {
-                        valType(in);
-                    }
-                    break;
-                }
-                case 0x41: case 0x42: // i32.const i64.const
-                    in.skipLeb();
-                    break;
-                case 0x43: // f32.const
-                    in.skip(4);
-                    break;
-                case 0x44: // f64.const
-                    in.skip(8);
-                    break;
-                case 0xd0: { // ref.null heaptype
-                    long heapType = in.s64();
-                    if (heapType >= 0 || heapType < EMPTY_BLOCK) {
-                        throw unsupported("ref.null of a concrete type (typed references)", offset);
-                    }
-                    break;
-                }
-                case 0xfc:
-                    prefixed(offset);
-                    break;
-                default:
-                    if (opcode >= 0x28 && opcode <= 0x3e) { // loads and stores: memarg
-                        int align = in.u32();
-                        if ((align & 0x40) != 0) {
-                            in.skipLeb(); // memory index (multi-memory)
-                        }
-                        in.skipLeb();
-                    } else if (!(opcode >= 0x45 && opcode <= 0xc4)) { // numeric, including sign extension
-                        throw unsupported("opcode 0x" + Integer.toHexString(opcode) + proposal(opcode), offset);
-                    }
-            }
-        }
-
-        private void blockType() {
-            int start = in.position;
-            long blockType = in.s64();
-            if (blockType >= 0) {
-                int aligned = type((int) blockType);
-                if (readAsValueType(aligned)) {
-                    throw new IllegalArgumentException("block type index " + aligned + " at byte " + start
-                            + " would be misread by Chicory 1.7.5, which decodes block types as unsigned LEB128"
-                            + " and takes 0x40 and value type codes for those, not for type indices");
-                }
-                if (aligned != blockType) {
-                    replace(start, aligned, true);
-                }
-            } else if (blockType != EMPTY_BLOCK) {
-                if (blockType < EMPTY_BLOCK) {
-                    throw new IllegalArgumentException("invalid block type " + blockType + " at byte " + start);
-                }
-                checkValType((int) (blockType & 0x7f), start);
-            }
-        }
-
-        private void prefixed(int offset) {
-            int op = in.u32();
-            int immediates;
-            switch (op) {
-                case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:
-                    immediates = 0; break; // saturating truncations
-                case 9: case 11: case 13: case 15: case 16: case 17:
-                    immediates = 1; break; // data.drop memory.fill elem.drop table.grow table.size table.fill
-                case 8: case 10: case 12: case 14:
-                    immediates = 2; break; // memory.init memory.copy table.init table.copy
-                default:
-                    throw unsupported("opcode 0xfc " + op, offset);
-            }
-            for (int i = 0; i < immediates; i++) {
-                in.skipLeb();
-            }
-        }
-    }
-
     /** The type indices Chicory's parser confuses with the empty block type or a value type. */
-    private static boolean readAsValueType(int typeIndex) {
+    static boolean readAsValueType(int typeIndex) {
         return typeIndex == 0x40 || typeIndex == 0x63 || typeIndex == 0x64
                 || (typeIndex >= 0x69 && typeIndex <= 0x73) || (typeIndex >= 0x7b && typeIndex <= 0x7f);
     }
 
-    private static String proposal(int opcode) {
+    static String proposal(int opcode) {
         if ((opcode >= 0x06 && opcode <= 0x0a) || opcode == 0x18 || opcode == 0x19 || opcode == 0x1f) {
             return " (exception handling)";
         }
@@ -356,17 +208,17 @@ final class TypeIndexAligner {
         }
     }
 
-    private static IllegalArgumentException unsupported(String what, int offset) {
+    static IllegalArgumentException unsupported(String what, int offset) {
         return new IllegalArgumentException("unsupported " + what + " at byte " + offset);
     }
 
     /** Reads a one-byte value type, refusing the typed reference forms that carry a type index. */
-    private static int valType(WasmReader in) {
+    static int valType(WasmReader in) {
         int offset = in.position;
         return checkValType(in.u8(), offset);
     }
 
-    private static int checkValType(int code, int offset) {
+    static int checkValType(int code, int offset) {
         if (code == 0x63 || code == 0x64) {
             throw unsupported("typed reference type 0x" + Integer.toHexString(code), offset);
         }

@@ -159,9 +159,6 @@ public final class DynamicLinkImports {
         TableInstance table = runtime.table();
         int tableBase = template != null ? template.tableBase : claimSlots(code.tableSize());
 
-        Map<String, GlobalInstance> gots = new HashMap<>();
-        Map<String, GlobalInstance> pendingMem = new HashMap<>();
-        Map<String, GlobalInstance> pendingFunc = new HashMap<>();
         ImportValues.Builder imports = ImportValues.builder();
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
@@ -174,13 +171,7 @@ public final class DynamicLinkImports {
                     imports.addTable(new ImportTable(imp.module(), name, table));
                     break;
                 case GLOBAL:
-                    GlobalInstance global = template != null && imp.module().startsWith("GOT.")
-                            ? new GlobalInstance(template.gots.get(imp.module() + "." + name).getValue(), 0, ValType.I32, MutabilityType.Var)
-                            : global(imp, memoryBase, tableBase, pendingMem, pendingFunc);
-                    if (imp.module().startsWith("GOT.")) {
-                        gots.put(imp.module() + "." + name, global);
-                    }
-                    imports.addGlobal(new ImportGlobal(imp.module(), name, global));
+                    imports.addGlobal(new ImportGlobal(imp.module(), name, envGlobal(imp, memoryBase, tableBase)));
                     break;
                 case FUNCTION:
                     FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
@@ -198,16 +189,13 @@ public final class DynamicLinkImports {
             Export export = module.exportSection().getExport(i);
             exports.put(export.name(), export);
         }
-        for (var entry : pendingMem.entrySet()) {
-            Export export = exports.get(entry.getKey());
-            if (export != null && export.exportType() == ExternalType.GLOBAL) {
-                entry.getValue().setValue(memoryBase + instance.global(export.index()).getValue());
-            }
-        }
-        for (var entry : pendingFunc.entrySet()) {
-            Export export = exports.get(entry.getKey());
-            if (export != null && export.exportType() == ExternalType.FUNCTION) {
-                entry.getValue().setValue(addToTable(instance, export.index()));
+        Map<String, GlobalInstance> gots = new HashMap<>();
+        for (Export export : exports.values()) {
+            if (export.exportType() == ExternalType.GLOBAL && export.name().startsWith("GOT.")) {
+                GlobalInstance got = instance.global(export.index());
+                got.setValue(template != null ? template.gots.get(export.name()).getValue()
+                        : gotValue(export.name(), instance, exports, memoryBase));
+                gots.put(export.name(), got);
             }
         }
         for (Export export : exports.values()) {
@@ -232,45 +220,52 @@ public final class DynamicLinkImports {
         }
     }
 
-    private GlobalInstance global(Import imp, int memoryBase, int tableBase,
-            Map<String, GlobalInstance> pendingMem, Map<String, GlobalInstance> pendingFunc) {
+    private GlobalInstance envGlobal(Import imp, int memoryBase, int tableBase) {
         String name = imp.name();
-        if (imp.module().equals("env")) {
-            switch (name) {
-                case "__stack_pointer":
-                    return runtime.main().exports().global("__stack_pointer");
-                case "__memory_base":
-                    return constant(memoryBase);
-                case "__table_base":
-                    return constant(tableBase);
-                default:
-                    GlobalInstance main = runtime.main().exports().global(name);
-                    if (main != null) {
-                        return main;
-                    }
-                    throw new IllegalStateException("unknown global import env." + name);
-            }
-        }
-        GlobalInstance got = new GlobalInstance(0, 0, ValType.I32, MutabilityType.Var);
-        if (imp.module().equals("GOT.mem")) {
-            Integer address = mainGlobalExport(name);
-            if (address != null) {
-                got.setValue(address);
-            } else {
-                pendingMem.put(name, got);
-            }
-        } else if (imp.module().equals("GOT.func")) {
-            Integer index = mainFunctionExport(name);
-            if (index != null) {
-                Integer slot = slotOf(runtime.main(), index);
-                got.setValue(slot != null ? slot : addToTable(runtime.main(), index));
-            } else {
-                pendingFunc.put(name, got);
-            }
-        } else {
+        if (!imp.module().equals("env")) {
+            // GotInternalizer turned GOT.mem and GOT.func imports into exported globals at build time
             throw new IllegalStateException("unknown global import " + imp.module() + "." + name);
         }
-        return got;
+        switch (name) {
+            case "__stack_pointer":
+                return runtime.main().exports().global("__stack_pointer");
+            case "__memory_base":
+                return constant(memoryBase);
+            case "__table_base":
+                return constant(tableBase);
+            default:
+                GlobalInstance main = runtime.main().exports().global(name);
+                if (main != null) {
+                    return main;
+                }
+                throw new IllegalStateException("unknown global import env." + name);
+        }
+    }
+
+    /**
+     * The value of a GOT entry ({@code GOT.mem.<symbol>}: an address, {@code GOT.func.<symbol>}: a
+     * table slot), from the main module's exports first, then the module's own; 0 when neither has
+     * the symbol.
+     */
+    private long gotValue(String entry, Instance instance, Map<String, Export> exports, int memoryBase) {
+        boolean data = entry.startsWith("GOT.mem.");
+        String symbol = entry.substring(data ? "GOT.mem.".length() : "GOT.func.".length());
+        if (data) {
+            Integer address = mainGlobalExport(symbol);
+            if (address != null) {
+                return address;
+            }
+            Export own = exports.get(symbol);
+            return own != null && own.exportType() == ExternalType.GLOBAL
+                    ? memoryBase + instance.global(own.index()).getValue() : 0;
+        }
+        Integer index = mainFunctionExport(symbol);
+        if (index != null) {
+            Integer slot = slotOf(runtime.main(), index);
+            return slot != null ? slot : addToTable(runtime.main(), index);
+        }
+        Export own = exports.get(symbol);
+        return own != null && own.exportType() == ExternalType.FUNCTION ? addToTable(instance, own.index()) : 0;
     }
 
     private HostFunction function(String path, String name, FunctionType type) {
