@@ -40,7 +40,11 @@ final class BackendMultiplexer {
     /** Settings the backend reports (ParameterStatus), as last reported; engine thread only. */
     private final Map<String, String> reported = new LinkedHashMap<>();
     private volatile ClientSession running;
-    private volatile Engine runningEngine;
+    /** Guards exchanging: a cancel must reach that connection's own input, never the next exchange. */
+    private final Object cancelLock = new Object();
+    /** The connection whose input the engine runs now, outside the server's own statements. */
+    private ClientSession exchanging;
+    private Engine exchangingEngine;
 
     BackendMultiplexer(Backend backend, ServerSettings settings) {
         this.backend = backend;
@@ -86,24 +90,32 @@ final class BackendMultiplexer {
                 schedule(session);
             }
         }
-        if (running == session) {
-            cancelRunning(); // nobody will read the result
-        }
+        cancelExchange(session); // nobody will read the result
     }
 
     /** A CancelRequest: stops the statement the connection runs now, if the key matches. */
     void cancel(int processId, int secret) {
         ClientSession session = sessions.get(processId);
-        if (session != null && session.secret == secret && running == session) {
+        if (session != null && session.secret == secret && cancelExchange(session)) {
             LOG.log(Level.DEBUG, "{0}: cancel request for {1}", backend.name(), session);
-            cancelRunning();
         }
     }
 
-    private void cancelRunning() {
-        Engine engine = runningEngine;
-        if (engine != null) {
-            engine.cancel();
+    /** Cancels what the engine runs for {@code session} now; false when it runs nothing of it. */
+    private boolean cancelExchange(ClientSession session) {
+        synchronized (cancelLock) {
+            if (exchanging != session) {
+                return false; // e.g. its clean-up's ROLLBACK, or another connection's statement
+            }
+            exchangingEngine.cancel();
+            return true;
+        }
+    }
+
+    private void exchanging(ClientSession session, Engine engine) {
+        synchronized (cancelLock) {
+            exchanging = session;
+            exchangingEngine = engine;
         }
     }
 
@@ -184,7 +196,6 @@ final class BackendMultiplexer {
             return;
         }
         running = session;
-        runningEngine = engine;
         try {
             if (session.startupParameters != null) {
                 synchronized (session) {
@@ -213,7 +224,12 @@ final class BackendMultiplexer {
                     }
                     input = session.drain();
                 }
-                engine.exchange(input, session.output);
+                exchanging(session, engine);
+                try {
+                    engine.exchange(input, session.output);
+                } finally {
+                    exchanging(null, null);
+                }
                 session.output.flush();
                 applyListenIntents(engine, session);
                 if (!session.holdsBackend()) {
@@ -234,7 +250,6 @@ final class BackendMultiplexer {
             dropAllSessions(failure.getMessage());
         } finally {
             running = null;
-            runningEngine = null;
         }
     }
 

@@ -218,7 +218,8 @@ final class ClientSession {
                 listenIntents.addAll(intents);
             }
             switch (message[0]) {
-                case 'P': case 'B': case 'D': case 'E': case 'C':
+                // Flush too: an error in one (a Flush with a body) makes the backend skip to the next Sync
+                case 'P': case 'B': case 'D': case 'E': case 'C': case 'H':
                     batchOpen = true;
                     break;
                 case 'S':

@@ -30,7 +30,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -235,6 +238,36 @@ class ProtocolRobustnessTest {
                 client.expectFatalAndClose("08P01");
             }
             assertFalse(pg.isFailed(), "after an oversized " + type);
+        }
+        assertUnaffected();
+    }
+
+    /**
+     * Flush is an extended-protocol message: after an error in one the backend skips everything up to
+     * the next Sync, which must come from that connection (or from the server when it leaves), not
+     * swallow another connection's statements. Found by the fuzz test: a Query whose type became 'H'.
+     */
+    @Test
+    void flushWithABodyGetsAnErrorAndItsSkipToSyncStaysWithItsConnection() throws Exception {
+        try (RawClient client = RawClient.started()) {
+            client.send(message('H', new byte[] {0}));
+            assertEquals("08P01", ServerErrorFields.parse(client.read().body()).code());
+            CompletableFuture<Long> other = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return scalar(before, "SELECT 1");
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Thread.sleep(200); // the other connection's turn would come now, while the backend skips
+            client.send(query("SELECT 2"), SYNC);
+            assertEquals("Z", types(client.readUntilReady()), "skipped up to the Sync");
+            assertEquals(1L, other.get(10, TimeUnit.SECONDS));
+        }
+        try (RawClient client = RawClient.started()) {
+            client.send(message('H', new byte[] {0}));
+            assertEquals('E', client.read().type());
+            client.abort(); // before its Sync
         }
         assertUnaffected();
     }
