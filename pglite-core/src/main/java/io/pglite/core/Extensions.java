@@ -40,6 +40,14 @@ final class Extensions {
         return List.copyOf(checked);
     }
 
+    /**
+     * The side modules to preload for {@code extensions}: {@code pg_stat_statements} works only when
+     * loaded at start, before the backend sets its shared memory up.
+     */
+    static List<String> preloaded(List<String> extensions) {
+        return extensions.contains("pg_stat_statements") ? List.of("pg_stat_statements") : List.of();
+    }
+
     /** Creates each extension missing from the database, with those it requires ({@code CASCADE}). */
     static void create(String instanceName, Engine engine, List<String> extensions) {
         if (extensions.isEmpty()) {

@@ -578,7 +578,8 @@ public final class Pglite implements AutoCloseable {
                 throw new IllegalArgumentException("withSnapshot: a clone keeps its data in memory (expected: DataDirectory.memory())");
             }
             boolean durable = fsync != null ? fsync : dataDirectory.kind() == DataDirectory.Kind.PATH;
-            EngineSettings settings = new EngineSettings("postgres", database(), (int) (maxMemory / 65536), durable);
+            EngineSettings settings = new EngineSettings("postgres", database(), (int) (maxMemory / 65536), durable,
+                    Extensions.preloaded(extensions));
             Engine.preload();
             ClusterDirectory directory = null;
             EngineThread thread = null;

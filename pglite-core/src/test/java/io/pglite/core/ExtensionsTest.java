@@ -210,6 +210,15 @@ class ExtensionsTest {
     }
 
     @Test
+    void pgStatStatementsAskedForAtStartIsPreloadedAndCountsStatements() {
+        try (Pglite pg = Pglite.builder().withExtensions("pg_stat_statements").start()) {
+            pg.query("SELECT 40 + 2");
+            pg.query("SELECT 40 + 2");
+            assertEquals("2", pg.query("SELECT calls FROM pg_stat_statements WHERE query = 'SELECT $1 + $2'").singleValue());
+        }
+    }
+
+    @Test
     void aCloneCreatesTheExtensionsItsSnapshotLacksAndRequiredOnesComeAlong() {
         try (Pglite plain = Pglite.start();
              Pglite clone = Pglite.builder().withSnapshot(plain.snapshot()).withExtensions("earthdistance").start()) {

@@ -114,7 +114,7 @@ public final class Engine {
         long t2 = System.nanoTime();
         startUps.incrementAndGet();
         database = settings.database();
-        int status = runMain(database, settings.fsync());
+        int status = runMain(settings);
         if (status != ProcessExit.STARTED) {
             files.closeDescriptors();
             throw new EngineStartException(name + ": PostgreSQL did not start (exit status " + status + ")"
@@ -174,12 +174,16 @@ public final class Engine {
     }
 
     /** Calls {@code main(argc, argv)} as Emscripten's {@code callMain} does; returns the exit status. */
-    private int runMain(String database, boolean fsync) {
+    private int runMain(EngineSettings settings) {
+        String database = settings.database();
         List<String> args = new ArrayList<>();
         args.add("/pglite/bin/postgres");
         args.addAll(START_PARAMS);
-        if (!fsync) {
+        if (!settings.fsync()) {
             args.add("-F");
+        }
+        if (!settings.preloadLibraries().isEmpty()) {
+            args.addAll(List.of("-c", "shared_preload_libraries=" + String.join(",", settings.preloadLibraries())));
         }
         args.addAll(List.of("-D", "/pglite/data", database));
         int argv = runtime.stackAlloc((args.size() + 1) * 4);

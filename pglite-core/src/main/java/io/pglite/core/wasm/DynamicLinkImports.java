@@ -44,7 +44,7 @@ public final class DynamicLinkImports {
 
     private final EmscriptenRuntime runtime;
     private final Function<String, SideModuleCode> compiled;
-    private final Map<String, HostFunction> hostFunctions;
+    private final Function<String, HostFunction> hostFunctions;
     private final Map<String, SideModule> byPath = new HashMap<>();
     private final Map<Integer, SideModule> byHandle = new HashMap<>();
     /** Exports of modules loaded so far, visible to later ones (RTLD_GLOBAL). */
@@ -55,9 +55,11 @@ public final class DynamicLinkImports {
 
     /**
      * @param compiled the compiled side module at a path of the file system, {@code null} if there is none
-     * @param hostFunctions the host imports given to the main module, by name; side modules import some of them too
+     * @param hostFunctions the host import of a name, {@code null} if the host has none; side modules
+     *        import some of the main module's, and {@code invoke_*} trampolines of their own signatures
      */
-    DynamicLinkImports(EmscriptenRuntime runtime, Function<String, SideModuleCode> compiled, Map<String, HostFunction> hostFunctions) {
+    DynamicLinkImports(EmscriptenRuntime runtime, Function<String, SideModuleCode> compiled,
+            Function<String, HostFunction> hostFunctions) {
         this.runtime = runtime;
         this.compiled = compiled;
         this.hostFunctions = hostFunctions;
@@ -269,7 +271,7 @@ public final class DynamicLinkImports {
     }
 
     private HostFunction function(String path, String name, FunctionType type) {
-        HostFunction host = hostFunctions.get(name);
+        HostFunction host = hostFunctions.apply(name);
         if (host != null) {
             return new HostFunction("env", name, type, host.handle());
         }

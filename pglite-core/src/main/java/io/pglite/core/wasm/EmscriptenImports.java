@@ -62,7 +62,10 @@ public final class EmscriptenImports {
             }
         }
         Map<String, HostFunction> forSideModules = new HashMap<>(available);
-        DynamicLinkImports linker = new DynamicLinkImports(runtime, sideModules, forSideModules);
+        DynamicLinkImports linker = new DynamicLinkImports(runtime, sideModules, name -> {
+            HostFunction host = forSideModules.get(name);
+            return host == null && InvokeImports.serves(name) ? invoke.invoke(name) : host;
+        });
         runtime.linker(linker);
         for (HostFunction f : linker.toHostFunctions()) {
             available.put(f.name(), f);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Start-up failures explain themselves. */
 class EngineTest {
-    private static final EngineSettings SETTINGS = new EngineSettings("postgres", "postgres", 32767, false);
+    private static final EngineSettings SETTINGS = new EngineSettings("postgres", "postgres", 32767, false, java.util.List.of());
 
     @Test
     void startOnAnEmptyDataDirectoryFailsWithTheBackendsOwnMessage() {
