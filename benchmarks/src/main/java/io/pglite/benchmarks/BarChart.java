@@ -80,6 +80,8 @@ final class BarChart {
                         new Bar("pglite", median(results.freshJvm, Variant.PGLITE, StartupProbe.FIRST_RESULT), PGLITE),
                         new Bar("+flag", median(results.freshJvm, Variant.PGLITE_HUGE_METHODS,
                                 StartupProbe.FIRST_RESULT), PGLITE_HUGE_METHODS),
+                        new Bar("archive", median(results.freshJvm, Variant.PGLITE_ARCHIVE,
+                                StartupProbe.FIRST_RESULT), PGLITE),
                         new Bar("Zonky", median(results.freshJvm, Variant.ZONKY, StartupProbe.FIRST_RESULT), ZONKY))),
                 new Panel("Second instance", "ms", Report.SECOND_GOAL_MS, List.of(
                         new Bar("pglite", median(results.secondInstance, Variant.PGLITE, RestartProbe.MEDIAN), PGLITE),

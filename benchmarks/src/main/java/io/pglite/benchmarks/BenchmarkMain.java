@@ -1,5 +1,6 @@
 package io.pglite.benchmarks;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,15 +57,15 @@ public final class BenchmarkMain {
 
     private static void measure(Launchers launchers, Settings settings, Results results) throws Exception {
         if (settings.includes(1)) {
-            for (Variant variant : Variant.ALL) {
+            for (Variant variant : Variant.FRESH) {
                 progress("1. fresh JVM to first result, untimed run", variant);
-                results.freshJvmUntimed.put(variant, freshJvm(launchers, variant));
+                results.freshJvmUntimed.put(variant, freshJvm(launchers, variant, true));
                 results.freshJvm.put(variant, new ArrayList<>());
             }
             for (int i = 1; i <= settings.runs(); i++) { // interleaved, so that a busy spell hits every variant alike
-                for (Variant variant : Variant.ALL) {
+                for (Variant variant : Variant.FRESH) {
                     progress("1. fresh JVM to first result, run " + i + "/" + settings.runs(), variant);
-                    results.freshJvm.get(variant).add(freshJvm(launchers, variant));
+                    results.freshJvm.get(variant).add(freshJvm(launchers, variant, false));
                 }
             }
         }
@@ -171,8 +172,24 @@ public final class BenchmarkMain {
         return variant.kind() == DatabaseKind.PGLITE ? SuiteProbe.Suite.PGLITE : SuiteProbe.Suite.ZONKY;
     }
 
-    private static ProbeRun freshJvm(Launchers launchers, Variant variant) throws Exception {
-        return launchers.forKind(variant.kind()).run(StartupProbe.class, variant.jvmOptions(), variant.kind().name());
+    /**
+     * One child of figure 1. For {@link Variant#PGLITE_ARCHIVE} the untimed run writes the class-data
+     * archive at exit and the timed ones map it, with {@code -Xshare:on} so that a run without it fails
+     * rather than pass for one with it.
+     */
+    private static ProbeRun freshJvm(Launchers launchers, Variant variant, boolean untimed) throws Exception {
+        List<String> options = variant.jvmOptions();
+        Path archive = variant == Variant.PGLITE_ARCHIVE ? launchers.classDataArchive() : null;
+        if (archive != null) {
+            options = untimed ? List.of("-XX:ArchiveClassesAtExit=" + archive)
+                    : List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive);
+        }
+        ProbeRun run = launchers.forKind(variant.kind()).run(StartupProbe.class, options, variant.kind().name());
+        if (archive != null && untimed && !Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the training run of \"" + variant.label() + "\" exited without writing "
+                    + archive + " (-XX:ArchiveClassesAtExit): see the JVM's warnings above");
+        }
+        return run;
     }
 
     private static void progress(String figure, Variant variant) {

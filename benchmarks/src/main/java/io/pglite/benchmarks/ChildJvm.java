@@ -36,6 +36,10 @@ final class ChildJvm {
         this.options = List.copyOf(options);
     }
 
+    String classPath() {
+        return classPath;
+    }
+
     /** In a child JVM: {@link System#nanoTime()} in the harness just before it launched this JVM. */
     static long launchedAt() {
         return Long.parseLong(System.getProperty(LAUNCHED_AT));

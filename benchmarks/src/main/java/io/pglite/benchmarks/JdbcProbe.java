@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ol>
  *   <li>{@code SELECT 1} round trips on one connection, with a {@link Statement} and a
- *       {@link PreparedStatement}, warmed up and timed as {@link RoundTripProbe} does;</li>
+ *       {@link PreparedStatement}, warmed up and timed as {@link RoundTripProbe} does, then as many
+ *       again of each untimed, counting the heap bytes every live thread of the JVM allocates;</li>
  *   <li>single-row {@code INSERT}s in autocommit, one prepared statement, warmed up then timed one by one;</li>
  *   <li>a HikariCP pool of {@value #POOL_SIZE} connections and {@value #POOL_THREADS} threads running
  *       short transactions ({@code UPDATE} of a row chosen at random among {@value #ACCOUNTS},
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcProbe {
     static final String STATEMENT = "JDBC Statement";
     static final String PREPARED = "JDBC PreparedStatement";
+    /** Per {@code SELECT 1}, summed over every live thread of the JVM (pglite: client, Netty, engine). */
+    static final String ALLOCATED = "heap allocated per query, all threads (bytes)";
     static final String INSERT = "INSERT, autocommit";
     static final String INSERTS_PER_SECOND = "INSERT, autocommit: inserts/s";
     static final String CONNECT = "first JDBC connection of the JVM, connect (ms)";
@@ -115,6 +118,14 @@ public final class JdbcProbe {
         RoundTripProbe.warmUp(ways.values(), warmup);
         for (Map.Entry<String, Database.RoundTrip> way : ways.entrySet()) {
             reportMicros(way.getKey(), RoundTripProbe.time(way.getValue(), iterations));
+        }
+        for (Map.Entry<String, Database.RoundTrip> way : ways.entrySet()) {
+            long before = RoundTripProbe.allocatedBytes();
+            for (int i = 0; i < iterations; i++) {
+                way.getValue().run();
+            }
+            report(ProbeOutput.key(way.getKey(), ALLOCATED),
+                    (RoundTripProbe.allocatedBytes() - before) / (double) iterations);
         }
         prepared.close();
         statement.close();

@@ -24,11 +24,15 @@ import java.util.regex.Pattern;
 final class Report {
     static final String COMMAND = "mvn -B -Pbenchmarks -pl benchmarks -am verify -DskipTests";
     static final double FRESH_GOAL_MS = 1500;
+    /** Figure 1's goal for a fresh JVM that maps a class-data archive. */
+    static final double FRESH_ARCHIVE_GOAL_MS = 1000;
     static final double SECOND_GOAL_MS = 300;
     static final double ROUND_TRIP_GOAL_US = 100;
     static final double HEAP_GOAL_MIB = 160;
     /** The wire-protocol server's goal: pglite's JDBC round trip within this factor of Zonky's. */
     static final double JDBC_GOAL_RATIO = 3;
+    /** Heap allocated per JDBC {@code SELECT 1} through the server, all of pglite's threads: at most 10 KiB. */
+    static final double ALLOCATION_GOAL_BYTES = 10_240;
     static final double RESTORE_GOAL_MS = 10;
     static final double RESTORE_P99_GOAL_MS = 25;
     static final double SNAPSHOT_GOAL_MIB = 32;
@@ -121,6 +125,9 @@ final class Report {
         compare(table, "fresh JVM, pglite with " + Variant.HUGE_METHODS_FLAG + " (ms)",
                 median(results.freshJvm, Variant.PGLITE_HUGE_METHODS, StartupProbe.FIRST_RESULT), zonkyFresh,
                 FRESH_GOAL_MS, "ms");
+        compare(table, "fresh JVM, pglite with a class-data archive (AppCDS) written by a training run, median (ms)",
+                median(results.freshJvm, Variant.PGLITE_ARCHIVE, StartupProbe.FIRST_RESULT), zonkyFresh,
+                FRESH_ARCHIVE_GOAL_MS, "ms");
         compare(table, "fresh JVM: whole child process, wall, median (ms)",
                 Results.wallTimes(results.freshJvm, Variant.PGLITE).median(),
                 Results.wallTimes(results.freshJvm, Variant.ZONKY).median(), Double.NaN, "");
@@ -268,6 +275,16 @@ final class Report {
             compareToZonky(table, "JDBC `SELECT 1` round trip through the server, p99 (µs): " + name,
                     ProbeOutput.key(api, RoundTripProbe.P99), JDBC_GOAL_RATIO);
         }
+        for (String api : List.of(JdbcProbe.STATEMENT, JdbcProbe.PREPARED)) {
+            String key = ProbeOutput.key(api, JdbcProbe.ALLOCATED);
+            double pglite = median(results.jdbc, Variant.PGLITE, key);
+            double zonky = median(results.jdbc, Variant.ZONKY, key);
+            table.row("heap allocated per JDBC `SELECT 1`, " + jdbcWayName(api).substring("`SELECT 1`, ".length())
+                            + " (bytes): pglite all threads (client, server, engine), Zonky the client only "
+                            + "(its server is native)", format(pglite), format(zonky), ratio(pglite, zonky),
+                    String.format(Locale.ROOT, "≤ %,.0f bytes", ALLOCATION_GOAL_BYTES),
+                    Double.isNaN(pglite) ? "" : pglite <= ALLOCATION_GOAL_BYTES ? "yes" : "**no**");
+        }
         compareToZonky(table, "JDBC single-row `INSERT`, autocommit, median (µs)",
                 ProbeOutput.key(JdbcProbe.INSERT, RoundTripProbe.MEDIAN), Double.NaN);
         compareToZonky(table, "JDBC single-row `INSERT`, autocommit, p99 (µs)",
@@ -311,14 +328,20 @@ final class Report {
                 .append("then JDBC through its `DataSource`). `JVM launch to main` counts from the harness's ")
                 .append("`nanoTime()` just before the launch (the same monotonic clock). Each variant first runs one ")
                 .append("untimed child (page cache; Zonky extracts its binaries then), then ").append(settings.runs())
-                .append(" timed ones: median (min–max).\n\n");
-        Table table = new Table(header("measure", Variant.ALL));
+                .append(" timed ones: median (min–max). `").append(Variant.PGLITE_ARCHIVE.label()).append("`: its ")
+                .append("untimed run is the training run, `-XX:ArchiveClassesAtExit=<scratch>/pglite.jsa` (the JVM ")
+                .append("writes the classes it loaded to a dynamic class-data archive at exit), and its timed runs ")
+                .append("map that archive, `-Xshare:on -XX:SharedArchiveFile=<same>` (a run that cannot map it ")
+                .append("fails). The archive belongs to one JDK build and one class path, and the JDK writes one only ")
+                .append("for a class path of jars (every child here gets the module's jar instead of ")
+                .append("`target/classes`); see [ci.md](ci.md), \"Faster JVM start\".\n\n");
+        Table table = new Table(header("measure", Variant.FRESH));
         for (String key : keys(results.freshJvm)) {
-            table.row(row(label(key), Variant.ALL, variant -> spread(Results.stats(results.freshJvm, variant, key))));
+            table.row(row(label(key), Variant.FRESH, variant -> spread(Results.stats(results.freshJvm, variant, key))));
         }
-        table.row(row("whole child process, wall (ms)", Variant.ALL,
+        table.row(row("whole child process, wall (ms)", Variant.FRESH,
                 variant -> spread(Results.wallTimes(results.freshJvm, variant))));
-        table.row(row("untimed first run: main to first result (ms)", Variant.ALL,
+        table.row(row("untimed first run: main to first result (ms)", Variant.FRESH,
                 variant -> format(results.freshJvmUntimed.get(variant).get(StartupProbe.FIRST_RESULT))));
         md.append(table).append('\n').append(whatDominates()).append("\n\n");
     }
@@ -430,7 +453,11 @@ final class Report {
                 .append("(pglite: `Pglite.jdbcUrl()`, its Netty server in the same JVM as the client; Zonky: ")
                 .append("the postmaster's port, a native backend process per connection). On one connection: ")
                 .append("`SELECT 1` with a `Statement` and a `PreparedStatement` (server-prepared after pgjdbc's fifth ")
-                .append("use), warmed up and timed as in figure 3; then single-row `INSERT`s into a table with a ")
+                .append("use), warmed up and timed as in figure 3, then as many again of each, untimed, for the heap ")
+                .append("bytes allocated per query summed over every live thread of the JVM ")
+                .append("(`ThreadMXBean.getThreadAllocatedBytes`): for pglite pgjdbc's thread, the server's Netty ")
+                .append("thread and the engine's thread, for Zonky pgjdbc's thread only (its server is native); ")
+                .append("then single-row `INSERT`s into a table with a ")
                 .append("`bigserial` key and two columns, one `PreparedStatement` in autocommit, ")
                 .append(String.format(Locale.ROOT, "warmed up (at least %,d and 5 s) then %,d timed one by one; ",
                         settings.warmup(), settings.inserts()))
@@ -444,21 +471,24 @@ final class Report {
                 .append("shared backend included). Any exception is a failed transaction; afterwards the sum of ")
                 .append("`updates` must have grown by exactly the committed transactions, and a thread still running ")
                 .append(JdbcProbe.STUCK_AFTER_SECONDS).append(" s after the deadline counts as stuck.\n\n");
-        Table trips = new Table("kind", "statement", "median (µs)", "p99 (µs)", "mean (µs)", "min (µs)");
+        Table trips = new Table("kind", "statement", "median (µs)", "p99 (µs)", "mean (µs)", "min (µs)",
+                label(JdbcProbe.ALLOCATED));
         for (Variant variant : Variant.DEFAULTS) {
             for (String way : JDBC_WAYS) {
                 trips.row(variant.label(), jdbcWayName(way),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEDIAN))),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.P99))),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEAN))),
-                        format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MIN))));
+                        format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MIN))),
+                        format(median(results.jdbc, variant, ProbeOutput.key(way, JdbcProbe.ALLOCATED))));
             }
         }
         md.append(trips).append('\n');
         Table others = new Table(header("measure", Variant.DEFAULTS));
         for (String key : keys(results.jdbc)) {
             if (!key.endsWith(RoundTripProbe.MEDIAN) && !key.endsWith(RoundTripProbe.P99)
-                    && !key.endsWith(RoundTripProbe.MEAN) && !key.endsWith(RoundTripProbe.MIN)) {
+                    && !key.endsWith(RoundTripProbe.MEAN) && !key.endsWith(RoundTripProbe.MIN)
+                    && !key.endsWith(JdbcProbe.ALLOCATED)) {
                 others.row(row(label(key), Variant.DEFAULTS, variant -> jdbcFigure(key, median(results.jdbc, variant, key))));
             }
         }

@@ -26,7 +26,6 @@ public final class RoundTripProbe {
     private RoundTripProbe() {
     }
 
-
     public static void main(String[] args) throws Exception {
         DatabaseKind kind = DatabaseKind.valueOf(args[0]);
         int warmup = Integer.parseInt(args[1]);
@@ -69,7 +68,7 @@ public final class RoundTripProbe {
     }
 
     /** Bytes allocated so far by the live threads of this JVM (the engine's thread included). */
-    private static long allocatedBytes() {
+    static long allocatedBytes() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         return Arrays.stream(threads.getThreadAllocatedBytes(threads.getAllThreadIds())).filter(n -> n > 0).sum();
     }
