@@ -4,7 +4,10 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import io.pglite.core.wasm.EmscriptenImports;
 import io.pglite.core.wasm.EmscriptenRuntime;
 import io.pglite.core.wasm.FileSystemImports;
@@ -126,6 +129,21 @@ public final class Engine {
                 name, (t2 - t0) / 1_000_000, (t3 - t2) / 1_000_000));
     }
 
+    /**
+     * A table with limits of its own: Chicory's {@code TableInstance.grow} raises the limits object
+     * it was made with, which would otherwise be the shared module's, so that every engine growing
+     * its table (the callbacks, side modules) would make every later engine's table start larger.
+     */
+    private static TableInstance ownTable(Table table, int initialSize) {
+        TableLimits limits = table.limits();
+        return new TableInstance(new Table(table.elementType(), new TableLimits(limits.min(), limits.max())), initialSize);
+    }
+
+    /** Slots in the function table now, for tests. */
+    int tableSize() {
+        return runtime.table().size();
+    }
+
     /** The module instantiated, its constructors run and the protocol callbacks installed: ready for main or a restore. */
     private void instantiate(EngineSettings settings) {
         memory = new TrackedMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
@@ -135,6 +153,7 @@ public final class Engine {
         instance = Instance.builder(module)
                 .withImportValues(imports)
                 .withMachineFactory(EngineModule::machine)
+                .withTableFactory(Engine::ownTable)
                 .withInitialize(false)
                 .build();
         runtime.bind(instance);
