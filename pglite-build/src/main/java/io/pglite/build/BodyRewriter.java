@@ -18,6 +18,24 @@ final class BodyRewriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private int copiedUpTo;
 
+    /** Rewrites a whole code section, the reader just past its size. */
+    static byte[] codeSection(WasmReader in, IntUnaryOperator types, IntUnaryOperator globals) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.bytes.length);
+        int count = in.u32();
+        Leb.writeUnsigned(out, count);
+        for (int i = 0; i < count; i++) {
+            int size = in.u32();
+            int end = in.position + size;
+            byte[] body = new BodyRewriter(in, end, types, globals).rewrite();
+            if (in.position != end) {
+                throw new IllegalArgumentException("function body " + i + " does not end at its declared size");
+            }
+            Leb.writeUnsigned(out, body.length);
+            out.writeBytes(body);
+        }
+        return out.toByteArray();
+    }
+
     /** Over the body at the reader's position, up to {@code end}. */
     BodyRewriter(WasmReader in, int end, IntUnaryOperator types, IntUnaryOperator globals) {
         this.in = in;

@@ -124,7 +124,7 @@ final class GotInternalizer {
                 case GLOBAL -> globalSection(in);
                 case EXPORT -> exportSection(in);
                 case ELEMENT -> elementSection(in);
-                case CODE -> codeSection(in);
+                case CODE -> BodyRewriter.codeSection(in, IntUnaryOperator.identity(), this::global);
                 case DATA -> dataSection(in);
                 default -> {
                     in.position = end;
@@ -252,19 +252,6 @@ final class GotInternalizer {
             Leb.writeUnsigned(out, length);
             out.write(in.bytes, in.position, length);
             in.skip(length);
-        }
-        return out.toByteArray();
-    }
-
-    private byte[] codeSection(WasmReader in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.bytes.length);
-        int count = in.u32();
-        Leb.writeUnsigned(out, count);
-        for (int i = 0; i < count; i++) {
-            int size = in.u32();
-            byte[] body = new BodyRewriter(in, in.position + size, IntUnaryOperator.identity(), this::global).rewrite();
-            Leb.writeUnsigned(out, body.length);
-            out.writeBytes(body);
         }
         return out.toByteArray();
     }

@@ -81,7 +81,7 @@ final class TypeIndexAligner {
                 case TYPE: content = typeSection(in); break;
                 case IMPORT: content = importSection(in); break;
                 case FUNCTION: content = functionSection(in); break;
-                case CODE: content = codeSection(in); break;
+                case CODE: content = BodyRewriter.codeSection(in, this::type, IntUnaryOperator.identity()); break;
                 case TAG: throw unsupported("tag section (exception handling)", sectionOffset);
                 default: content = null; in.position = end; break;
             }
@@ -167,23 +167,6 @@ final class TypeIndexAligner {
         Leb.writeUnsigned(out, count);
         for (int i = 0; i < count; i++) {
             Leb.writeUnsigned(out, type(in.u32()));
-        }
-        return out.toByteArray();
-    }
-
-    private byte[] codeSection(WasmReader in) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.bytes.length);
-        int count = in.u32();
-        Leb.writeUnsigned(out, count);
-        for (int i = 0; i < count; i++) {
-            int size = in.u32();
-            int end = in.position + size;
-            byte[] body = new BodyRewriter(in, end, this::type, IntUnaryOperator.identity()).rewrite();
-            if (in.position != end) {
-                throw new IllegalArgumentException("function body " + i + " does not end at its declared size");
-            }
-            Leb.writeUnsigned(out, body.length);
-            out.writeBytes(body);
         }
         return out.toByteArray();
     }
