@@ -34,13 +34,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *       short transactions ({@code UPDATE} of a row chosen at random among {@value #ACCOUNTS},
  *       {@code SELECT} of it, {@code COMMIT}) for a fixed time after {@value #POOL_WARMUP_SECONDS} s of
  *       warm-up: transactions per second, failures, and a check that the committed updates are all
- *       in the table.</li>
+ *       in the table;</li>
+ *   <li>pgbench-style select-only ({@code pgbench -S}): a {@code pgbench_accounts}-like table of
+ *       {@value #SELECT_ONLY_ROWS} rows, {@value #SELECT_ONLY_CLIENTS} threads each with its own connection
+ *       (no pool) and a server-prepared {@code SELECT abalance FROM pgbench_accounts WHERE aid = ?} of a
+ *       random {@code aid}, autocommit, one statement per transaction, for the pool run's time after
+ *       {@value #POOL_WARMUP_SECONDS} s of warm-up: transactions per second, failures, and answers that
+ *       are not the row's {@code abalance}.</li>
  * </ol>
  *
  * <p>A pool thread that has not finished {@value #STUCK_AFTER_SECONDS} s after the deadline is
  * reported as stuck, with a dump of every thread on standard error; the probe then halts rather than
- * hang. Arguments: a {@link DatabaseKind}, warm-up round trips, timed round trips, timed inserts,
- * seconds of the timed pool run.
+ * hang; so does the select-only run. Arguments: a {@link DatabaseKind}, warm-up round trips, timed round
+ * trips, timed inserts, seconds of the timed pool run (and of the timed select-only run).
  */
 public final class JdbcProbe {
     static final String STATEMENT = "JDBC Statement";
@@ -62,6 +68,13 @@ public final class JdbcProbe {
     static final String POOL_MEDIAN = "pool: transaction, median (ms)";
     static final String POOL_P99 = "pool: transaction, p99 (ms)";
     static final String POOL_MAX = "pool: transaction, max (ms)";
+    static final String SELECT_ONLY_TPS = "select-only: transactions/s";
+    static final String SELECT_ONLY_COUNT = "select-only: transactions";
+    static final String SELECT_ONLY_FAILED = "select-only: transactions failed";
+    static final String SELECT_ONLY_WRONG = "select-only: wrong answers";
+    static final String SELECT_ONLY_STUCK = "select-only: threads stuck after the deadline";
+    static final int SELECT_ONLY_CLIENTS = 4;
+    static final int SELECT_ONLY_ROWS = 10_000;
     static final int POOL_SIZE = 10;
     static final int POOL_THREADS = 8;
     static final int ACCOUNTS = 100;
@@ -92,6 +105,7 @@ public final class JdbcProbe {
                 createAccounts(connection);
             }
             pool(url, poolSeconds);
+            selectOnly(url, poolSeconds);
         }
     }
 
@@ -242,6 +256,94 @@ public final class JdbcProbe {
             long value = sum.getLong(1);
             connection.commit();
             return value;
+        }
+    }
+
+    /** The {@code abalance} every row of {@code pgbench_accounts} holds, so that each answer can be checked. */
+    static int abalance(int aid) {
+        return aid * 7919 % 100_003 - 50_000;
+    }
+
+    /**
+     * pgbench-style select-only ({@code pgbench -S}): {@value #SELECT_ONLY_CLIENTS} clients, each on its own
+     * connection, one random-{@code aid} {@code SELECT} per autocommit transaction, warm-up then {@code seconds}
+     * timed. Transactions that start after the warm-up count; each answer must be the row's {@code abalance}.
+     */
+    private static void selectOnly(String url, int seconds) throws Exception {
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < SELECT_ONLY_CLIENTS; i++) {
+                connections.add(DriverManager.getConnection(url));
+            }
+            try (Statement statement = connections.get(0).createStatement()) {
+                statement.execute("CREATE TABLE pgbench_accounts (aid integer PRIMARY KEY, bid integer, "
+                        + "abalance integer, filler char(84))");
+                statement.execute("INSERT INTO pgbench_accounts SELECT aid, 1, aid * 7919 % 100003 - 50000, '' "
+                        + "FROM generate_series(1, " + SELECT_ONLY_ROWS + ") aid");
+                statement.execute("VACUUM ANALYZE pgbench_accounts");
+            }
+            AtomicLong transactions = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            AtomicLong wrong = new AtomicLong();
+            long warmedUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(POOL_WARMUP_SECONDS);
+            long deadline = warmedUp + TimeUnit.SECONDS.toNanos(seconds);
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < SELECT_ONLY_CLIENTS; i++) {
+                Connection connection = connections.get(i);
+                threads.add(new Thread(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    try (PreparedStatement select = connection.prepareStatement(
+                            "SELECT abalance FROM pgbench_accounts WHERE aid = ?")) {
+                        select.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+                        long now;
+                        while ((now = System.nanoTime()) < deadline) {
+                            boolean timed = now >= warmedUp;
+                            int aid = 1 + random.nextInt(SELECT_ONLY_ROWS);
+                            try {
+                                select.setInt(1, aid);
+                                try (ResultSet answer = select.executeQuery()) {
+                                    if (!answer.next() || answer.getInt(1) != abalance(aid) || answer.next()) {
+                                        wrong.incrementAndGet();
+                                    }
+                                }
+                                if (timed) {
+                                    transactions.incrementAndGet();
+                                }
+                            } catch (SQLException | RuntimeException e) {
+                                if (failed.getAndIncrement() == 0) {
+                                    e.printStackTrace();
+                                }
+                            }
+                        }
+                    } catch (SQLException e) {
+                        failed.incrementAndGet();
+                        e.printStackTrace();
+                    }
+                }, "select-only-client-" + i));
+            }
+            threads.forEach(Thread::start);
+            long joinBy = deadline + TimeUnit.SECONDS.toNanos(STUCK_AFTER_SECONDS);
+            for (Thread thread : threads) {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinBy - System.nanoTime())));
+            }
+            double timedSeconds = (System.nanoTime() - warmedUp) / 1e9;
+            long stuck = threads.stream().filter(Thread::isAlive).count();
+            report(SELECT_ONLY_TPS, transactions.get() / timedSeconds);
+            report(SELECT_ONLY_COUNT, transactions.get());
+            report(SELECT_ONLY_FAILED, failed.get());
+            report(SELECT_ONLY_WRONG, wrong.get());
+            report(SELECT_ONLY_STUCK, stuck);
+            if (stuck > 0) {
+                System.err.println("JdbcProbe: " + stuck + " select-only clients still running " + STUCK_AFTER_SECONDS
+                        + " s after the deadline");
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(0);
+            }
+        } finally {
+            for (Connection connection : connections) {
+                connection.close();
+            }
         }
     }
 

@@ -31,6 +31,8 @@ final class Report {
     static final double HEAP_GOAL_MIB = 160;
     /** The wire-protocol server's goal: pglite's JDBC round trip within this factor of Zonky's. */
     static final double JDBC_GOAL_RATIO = 3;
+    /** The engine's goal for pgbench-style select-only throughput: pglite at least this fraction of Zonky's. */
+    static final double SELECT_ONLY_GOAL_RATIO = 0.30;
     /** Heap allocated per JDBC {@code SELECT 1} through the server, all of pglite's threads: at most 10 KiB. */
     static final double ALLOCATION_GOAL_BYTES = 10_240;
     static final double RESTORE_GOAL_MS = 10;
@@ -301,6 +303,22 @@ final class Report {
                 + median(results.jdbc, Variant.ZONKY, JdbcProbe.POOL_STUCK);
         table.row("pool: transactions failed, lost or stuck", count(failedPglite), count(failedZonky), "", "0",
                 Double.isNaN(failedPglite) ? "" : failedPglite == 0 ? "yes" : "**no**");
+        double tpsPglite = median(results.jdbc, Variant.PGLITE, JdbcProbe.SELECT_ONLY_TPS);
+        double tpsZonky = median(results.jdbc, Variant.ZONKY, JdbcProbe.SELECT_ONLY_TPS);
+        double share = tpsPglite / tpsZonky;
+        table.row("pgbench-style select-only, " + JdbcProbe.SELECT_ONLY_CLIENTS
+                        + " clients: transactions/s (higher is better)", format(tpsPglite), format(tpsZonky),
+                ratio(tpsPglite, tpsZonky),
+                String.format(Locale.ROOT, "≥ %.0f %% of Zonky", SELECT_ONLY_GOAL_RATIO * 100),
+                Double.isNaN(share) ? "" : share >= SELECT_ONLY_GOAL_RATIO ? "yes" : "**no**");
+        double wrongPglite = median(results.jdbc, Variant.PGLITE, JdbcProbe.SELECT_ONLY_WRONG)
+                + median(results.jdbc, Variant.PGLITE, JdbcProbe.SELECT_ONLY_FAILED)
+                + median(results.jdbc, Variant.PGLITE, JdbcProbe.SELECT_ONLY_STUCK);
+        double wrongZonky = median(results.jdbc, Variant.ZONKY, JdbcProbe.SELECT_ONLY_WRONG)
+                + median(results.jdbc, Variant.ZONKY, JdbcProbe.SELECT_ONLY_FAILED)
+                + median(results.jdbc, Variant.ZONKY, JdbcProbe.SELECT_ONLY_STUCK);
+        table.row("select-only: wrong answers, failed or stuck", count(wrongPglite), count(wrongZonky), "", "0",
+                Double.isNaN(wrongPglite) ? "" : wrongPglite == 0 ? "yes" : "**no**");
     }
 
     /** A row of figure 5, pglite against Zonky; the goal, if any, is a largest ratio. */
@@ -470,7 +488,16 @@ final class Report {
                 .append("counts from taking the connection to the end of the commit (pglite: waiting for the ")
                 .append("shared backend included). Any exception is a failed transaction; afterwards the sum of ")
                 .append("`updates` must have grown by exactly the committed transactions, and a thread still running ")
-                .append(JdbcProbe.STUCK_AFTER_SECONDS).append(" s after the deadline counts as stuck.\n\n");
+                .append(JdbcProbe.STUCK_AFTER_SECONDS).append(" s after the deadline counts as stuck. Last, ")
+                .append("pgbench-style select-only (`pgbench -S`): a `pgbench_accounts`-like table (`aid integer ")
+                .append("PRIMARY KEY, bid integer, abalance integer, filler char(84)`) of ")
+                .append(String.format(Locale.ROOT, "%,d", JdbcProbe.SELECT_ONLY_ROWS))
+                .append(" rows (pgbench's scale 1 has 100,000; the same for both kinds), `VACUUM ANALYZE`d; ")
+                .append(JdbcProbe.SELECT_ONLY_CLIENTS).append(" threads, each with its own connection (no pool, ")
+                .append("autocommit) and a server-prepared `SELECT abalance FROM pgbench_accounts WHERE aid = ?` of a ")
+                .append("random `aid`, one statement per transaction; ").append(JdbcProbe.POOL_WARMUP_SECONDS)
+                .append(" s of warm-up, then ").append(settings.poolSeconds()).append(" s timed. Every answer is ")
+                .append("checked against the row's `abalance`.\n\n");
         Table trips = new Table("kind", "statement", "median (µs)", "p99 (µs)", "mean (µs)", "min (µs)",
                 label(JdbcProbe.ALLOCATED));
         for (Variant variant : Variant.DEFAULTS) {
@@ -605,7 +632,7 @@ final class Report {
             return Double.isNaN(value) ? format(value) : value == 1 ? "on" : "off";
         }
         return key.startsWith("pool: transactions ") || key.startsWith("pool: committed") || key.startsWith("pool: threads")
-                ? count(value) : format(value);
+                || key.startsWith("select-only: ") && !key.equals(JdbcProbe.SELECT_ONLY_TPS) ? count(value) : format(value);
     }
 
     private static String count(double value) {
