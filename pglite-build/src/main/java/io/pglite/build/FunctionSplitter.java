@@ -37,13 +37,18 @@ import java.util.TreeSet;
  * <p>Function, table, element, export and global indices stay valid: new types, functions and globals are appended.
  * Custom sections (such as {@code dylink.0}) and all other sections are copied unchanged.
  *
- * <p>Options: {@code --wasm in.wasm --out out.wasm --max-size BYTES --version V}, where the limit is the size of a
- * function body in bytes of wasm (locals declarations included) and {@code V} must be {@link #VERSION}.
+ * <p>Two limits, each the size of a function body in bytes of wasm (locals declarations included): bodies over the
+ * target are split toward it, and a body that cannot be brought under the target is left as it is if it fits the
+ * maximum (the size a JVM method can hold), or fails the transform if it does not. The target exists for HotSpot,
+ * which never JIT-compiles a method of more than 8,000 bytes of bytecode (about 4,500 bytes of wasm).
+ *
+ * <p>Options: {@code --wasm in.wasm --out out.wasm --target-size BYTES --max-size BYTES --version V}, where
+ * {@code V} must be {@link #VERSION}.
  */
 public final class FunctionSplitter {
 
     /** Version of the transform, part of the key of the AOT output made from its result. */
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
 
 
     private static final byte[] HEADER = {0, 'a', 's', 'm', 1, 0, 0, 0};
@@ -73,32 +78,46 @@ public final class FunctionSplitter {
     private final Map<Byte, List<Integer>> scratch = new HashMap<>();
     private final Map<Byte, Integer> returnGlobals = new HashMap<>();
     private final List<Function> bodies = new ArrayList<>();
+    private final int targetSize;
     private final int maxSize;
     private final List<String> report = new ArrayList<>();
 
-    private FunctionSplitter(int maxSize) {
+    private FunctionSplitter(int targetSize, int maxSize) {
+        if (targetSize > maxSize) {
+            throw new IllegalArgumentException("target size " + targetSize + " over the maximum " + maxSize);
+        }
+        this.targetSize = targetSize;
         this.maxSize = maxSize;
     }
 
     public static void main(String[] args) throws IOException {
         Args options = Args.parse(args);
         Path out = options.path("out");
+        int target = Integer.parseInt(options.string("target-size"));
         int max = Integer.parseInt(options.string("max-size"));
         if (!VERSION.equals(options.string("version"))) {
             throw new IllegalArgumentException("--version " + options.string("version") + " (expected: " + VERSION
                     + ", the version of this FunctionSplitter; the build's AOT key must name the version it runs)");
         }
-        FunctionSplitter splitter = new FunctionSplitter(max);
+        FunctionSplitter splitter = new FunctionSplitter(target, max);
         byte[] result = splitter.transform(Files.readAllBytes(options.path("wasm")));
         boolean written = BuildFiles.writeIfChanged(out, result);
         splitter.report.forEach(line -> System.out.println("[FunctionSplitter] " + line));
-        System.out.println("[FunctionSplitter] " + out.getFileName() + ": " + result.length + " bytes, bodies at most "
-                + max + " bytes" + (written ? ", written" : ", up to date"));
+        System.out.println("[FunctionSplitter] " + out.getFileName() + ": " + result.length + " bytes, bodies split"
+                + " toward " + target + " bytes, none over " + max + (written ? ", written" : ", up to date"));
+    }
+
+    /**
+     * Returns {@code wasm} with every function body larger than {@code targetSize} bytes split toward it, and none
+     * left larger than {@code maxSize}.
+     */
+    static byte[] split(byte[] wasm, int targetSize, int maxSize) {
+        return new FunctionSplitter(targetSize, maxSize).transform(wasm);
     }
 
     /** Returns {@code wasm} with every function body larger than {@code maxSize} bytes split. */
     static byte[] split(byte[] wasm, int maxSize) {
-        return new FunctionSplitter(maxSize).transform(wasm);
+        return split(wasm, maxSize, maxSize);
     }
 
     // ---------------------------------------------------------------- module
@@ -165,7 +184,7 @@ public final class FunctionSplitter {
         };
         Deque<Function> work = new ArrayDeque<>();
         for (Function function : new ArrayList<>(bodies)) {
-            if (function.original.length > maxSize) {
+            if (function.original.length > targetSize) {
                 decode(function, moduleTypes);
                 work.add(function);
             }
@@ -175,27 +194,43 @@ public final class FunctionSplitter {
             Function function = work.poll();
             int before = bodySize(function);
             int outlined = 0;
-            for (int size = before; size > maxSize; ) {
-                List<Function> created = outlineBatch(function);
-                int after = bodySize(function);
-                if (after >= size) {
-                    throw new IllegalStateException("function " + function.index + " (" + size + " bytes) does not"
-                            + " shrink by outlining (" + after + " bytes after): raise the limit " + maxSize);
+            for (int size = before; size > targetSize; ) {
+                Scan scan = new Scan(function);
+                List<Function> created = outlineBatch(function, scan, targetSize);
+                if (created.isEmpty() && SwitchSplitter.split(function.insns, targetSize / 2, switchHost(function))) {
+                    continue; // a switch's chain is cut into pieces: regions to outline
                 }
-                size = after;
+                if (created.isEmpty() && size > maxSize) {
+                    // the regions that fit the target are too few or too costly to call (a switch's dispatch
+                    // chain): outline larger ones, which are split toward the target in turn
+                    scan = new Scan(function);
+                    created = outlineBatch(function, scan, maxSize);
+                }
+                int after = bodySize(function);
                 outlined += created.size();
                 for (Function f : created) {
-                    if (bodySize(f) > maxSize) {
+                    if (bodySize(f) > targetSize) {
                         work.add(f);
                     }
                 }
-                if (bodies.size() > 4 * functionCount + 1_000_000 / maxSize) {
+                if (after >= size) {
+                    if (after <= maxSize) {
+                        break; // as small as outlining gets it, and small enough for a method
+                    }
+                    throw new IllegalStateException("function " + function.index + " (" + after + " bytes) has no"
+                            + " region that can be outlined to bring it under " + maxSize + " bytes (" + scan.candidates.size()
+                            + " candidates, largest " + scan.candidates.stream().mapToInt(Region::size).max().orElse(0)
+                            + " bytes): raise the limit");
+                }
+                size = after;
+                if (bodies.size() > 4 * functionCount + 1_000_000 / targetSize) {
                     throw new IllegalStateException("splitting does not converge: " + (bodies.size() - functionCount)
-                            + " functions outlined; raise the limit " + maxSize);
+                            + " functions outlined; raise the target " + targetSize);
                 }
             }
-            report.add("function " + function.index + ": " + before + " -> " + bodySize(function) + " bytes, "
-                    + outlined + " regions outlined");
+            int after = bodySize(function);
+            report.add("function " + function.index + ": " + before + " -> " + after + " bytes, " + outlined
+                    + " regions outlined" + (after > targetSize ? " (no region left to outline)" : ""));
         }
         if (bodies.stream().noneMatch(Function::decoded)) {
             return wasm;
@@ -382,6 +417,41 @@ public final class FunctionSplitter {
         return out.toByteArray();
     }
 
+    /** Appends a function to the module. */
+    private Function addFunction(FuncType type, byte[] localTypes, List<Insn> body) {
+        int typeIndex = addType(type);
+        Function created = new Function(functionTypes.size(), typeIndex, new byte[0]);
+        functionTypes.add(typeIndex);
+        created.localTypes = localTypes;
+        created.insns = body;
+        bodies.add(created);
+        return created;
+    }
+
+    /** Lets {@link SwitchSplitter} add locals to {@code function} and functions to the module. */
+    private SwitchSplitter.Host switchHost(Function function) {
+        return new SwitchSplitter.Host() {
+            @Override
+            public int newI32Local() {
+                return addLocal(function);
+            }
+
+            @Override
+            public int newLookupFunction(List<Insn> body) {
+                byte[] i32 = {WasmCode.I32};
+                return addFunction(new FuncType(i32, i32), i32, body).index;
+            }
+        };
+    }
+
+    /** Adds an i32 local to {@code function}; returns its index. */
+    private static int addLocal(Function function) {
+        byte[] locals = Arrays.copyOf(function.localTypes, function.localTypes.length + 1);
+        locals[locals.length - 1] = WasmCode.I32;
+        function.localTypes = locals;
+        return locals.length - 1;
+    }
+
     private void writeLocals(ByteArrayOutputStream out, Function function) {
         int params = types.get(function.typeIndex).params().length;
         byte[] locals = function.localTypes;
@@ -426,7 +496,7 @@ public final class FunctionSplitter {
     private final class Scan {
         final Function function;
         final int results;
-        final int minRegion = Math.min(MIN_REGION, maxSize / 4);
+        final int minRegion = Math.min(MIN_REGION, targetSize / 4);
         final Map<Insn, Integer> sizes = new IdentityHashMap<>();
         /** Labels each instruction branches to, relative to its list (0 = the list's own label). */
         final Map<Insn, int[]> exits = new IdentityHashMap<>();
@@ -600,13 +670,12 @@ public final class FunctionSplitter {
 
     /**
      * Outlines a batch of regions of {@code function} found by one scan: the best ones that neither overlap nor nest,
-     * until the body should fit. Returns the new functions.
+     * until the body should fit. Returns the new functions: none if no region of it can be outlined.
      */
-    private List<Function> outlineBatch(Function function) {
-        Scan scan = new Scan(function);
+    private List<Function> outlineBatch(Function function, Scan scan, int fit) {
         int bodySize = bodySize(function);
-        // a region of at most three quarters of the limit and of the body, so that outlined functions get smaller
-        int limit = Math.min(maxSize * 3 / 4, bodySize * 3 / 4);
+        // a region of at most three quarters of the size to fit and of the body, so that outlined functions get smaller
+        int limit = Math.min(fit * 3 / 4, bodySize * 3 / 4);
         scan.scanList(function.insns, new int[] {scan.results}, 0, limit, null);
         scan.candidates.sort((a, b) -> Integer.compare(b.score, a.score));
         BitSet readAnywhere = new BitSet();
@@ -617,7 +686,7 @@ public final class FunctionSplitter {
         Map<List<Insn>, TreeSet<Integer>> ancestors = new IdentityHashMap<>(); // items that contain chosen regions
         int estimate = bodySize;
         for (Region region : scan.candidates) {
-            if (estimate <= maxSize - maxSize / 16 || chosen.size() >= 256) {
+            if (estimate <= fit - fit / 16 || chosen.size() >= 256) {
                 break;
             }
             TreeSet<Integer> inside = ancestors.get(region.list);
@@ -646,31 +715,27 @@ public final class FunctionSplitter {
         chosen.sort((a, b) -> Integer.compare(b.from, a.from)); // later ones first: earlier indices stay valid
         List<Function> created = new ArrayList<>();
         for (Region region : chosen) {
-            Function f = outline(function, scan, region, true, readAnywhere);
+            Function f = outline(function, scan, region, fit, readAnywhere);
             if (f != null) {
                 created.add(f);
             }
         }
         if (created.isEmpty()) {
             for (Region region : scan.candidates) {
-                Function f = outline(function, scan, region, false, readAnywhere);
+                Function f = outline(function, scan, region, bodySize * 3 / 4, readAnywhere);
                 if (f != null) {
                     return List.of(f);
                 }
             }
-            throw new IllegalStateException("function " + function.index + " (" + bodySize
-                    + " bytes) has no region that can be outlined to bring it under " + maxSize + " bytes ("
-                    + scan.candidates.size() + " candidates, largest " + (scan.candidates.isEmpty() ? 0
-                    : scan.candidates.stream().mapToInt(Region::size).max().getAsInt()) + " bytes)");
         }
         return created;
     }
 
     /**
      * Outlines {@code region} and returns the new function, or returns null if the call would not be smaller than
-     * the region or if, when {@code strict}, the new function would not fit the limit.
+     * the region or if the new function would be larger than {@code fit} bytes.
      */
-    private Function outline(Function caller, Scan scan, Region region, boolean strict, BitSet readAnywhere) {
+    private Function outline(Function caller, Scan scan, Region region, int fit, BitSet readAnywhere) {
         List<Insn> items = new ArrayList<>(region.list.subList(region.from, region.to));
         FuncType callerType = types.get(caller.typeIndex);
         int functionLabel = region.labelArities.length - 1;
@@ -706,8 +771,8 @@ public final class FunctionSplitter {
             return null; // not worth a call
         }
         int overhead = 16 + 5 * backLocals.length + (exitCount == 0 ? 0 : 10 + 10 * exitCount);
-        if (region.size + overhead > (strict ? maxSize : bodySize(caller) * 3 / 4)) {
-            return null; // the new function would not fit the limit, or (not strict) not be much smaller
+        if (region.size + overhead > fit) {
+            return null; // the new function would not fit
         }
 
         Map<Integer, Integer> localMap = new HashMap<>();
@@ -771,13 +836,13 @@ public final class FunctionSplitter {
         } else {
             // block $all (block $x1 ... (block $xK REGION; code 0; br $all) code K; br $all ...) code 1) end
             List<Insn> inner = region2;
-            inner.add(i32Const(0));
+            inner.add(WasmCode.i32Const(0));
             inner.add(Insn.local(WasmCode.LOCAL_SET, codeLocal));
             inner.add(Insn.branch(WasmCode.BR, exitCount));
             for (int k = exitCount; k >= 1; k--) {
                 List<Insn> outer = new ArrayList<>();
                 outer.add(Insn.block(WasmCode.BLOCK, inner));
-                outer.add(i32Const(k));
+                outer.add(WasmCode.i32Const(k));
                 outer.add(Insn.local(WasmCode.LOCAL_SET, codeLocal));
                 if (k > 1) {
                     outer.add(Insn.branch(WasmCode.BR, k - 1));
@@ -797,14 +862,9 @@ public final class FunctionSplitter {
         if (exitCount > 0) {
             body.add(Insn.local(WasmCode.LOCAL_GET, codeLocal));
         }
-        FuncType type = new FuncType(paramTypes, exitCount > 0 ? new byte[] {WasmCode.I32} : new byte[0]);
-        int typeIndex = addType(type);
-        int index = functionTypes.size();
-        functionTypes.add(typeIndex);
-        Function created = new Function(index, typeIndex, new byte[0]);
-        created.localTypes = localTypes.toByteArray();
-        created.insns = body;
-        bodies.add(created);
+        Function created = addFunction(new FuncType(paramTypes, exitCount > 0 ? new byte[] {WasmCode.I32} : new byte[0]),
+                localTypes.toByteArray(), body);
+        int index = created.index;
 
         // the call that replaces the region:
         // block $a (block $t1 .. (block $tT (block $b call; restore; br_table codes) ret) table T) .. table 1) end
@@ -812,10 +872,7 @@ public final class FunctionSplitter {
         for (int local : paramLocals) {
             call.add(Insn.local(WasmCode.LOCAL_GET, local));
         }
-        ByteArrayOutputStream callBytes = new ByteArrayOutputStream();
-        callBytes.write(WasmCode.CALL);
-        Leb.writeUnsigned(callBytes, index);
-        call.add(Insn.leaf(callBytes.toByteArray(), paramLocals.length, exitCount > 0 ? 1 : 0));
+        call.add(WasmCode.call(index, paramLocals.length, exitCount > 0 ? 1 : 0));
         for (int i = 0; i < backLocals.length; i++) {
             call.add(global(WasmCode.GLOBAL_GET, backGlobals[i]));
             call.add(Insn.local(WasmCode.LOCAL_SET, backLocals[i]));
@@ -1030,13 +1087,6 @@ public final class FunctionSplitter {
         }
         newGlobals.add(type);
         return globalImports + definedGlobals + newGlobals.size() - 1;
-    }
-
-    private static Insn i32Const(int value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(WasmCode.I32_CONST);
-        Leb.writeSigned(out, value);
-        return Insn.leaf(out.toByteArray(), 0, 1);
     }
 
     private static Insn global(int op, int index) {

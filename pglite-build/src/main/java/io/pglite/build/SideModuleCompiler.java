@@ -32,12 +32,12 @@ import java.util.TreeMap;
  * {@code dylink.0} asks for. Nothing is done when {@code --stamp} records {@code --key}.
  *
  * <p>Options: {@code --main PgliteModule.meta --js pglite.js --data pglite.data --extensions DIR[,DIR...]
- * --max-size BYTES --out DIR --stamp FILE --key KEY}: the modules are those of {@link ExtensionBundle#files}.
+ * --target-size BYTES --max-size BYTES --out DIR --stamp FILE --key KEY}: the modules are those of {@link ExtensionBundle#files}.
  */
 public final class SideModuleCompiler {
 
     /** Version of this tool's output, part of its stamp's key. */
-    public static final String VERSION = "2";
+    public static final String VERSION = "3";
     static final String PACKAGE = "io.pglite.wasm.side";
     static final String INDEX = "side-modules.properties";
     private static final int CUSTOM_SECTION = 0;
@@ -60,9 +60,10 @@ public final class SideModuleCompiler {
         Map<String, byte[]> modules = sideModules(options.path("js"), options.path("data"),
                 ExtensionBundle.directories(options.string("extensions")));
         List<FunctionType> mainTypes = types(Files.readAllBytes(options.path("main")));
+        int targetSize = Integer.parseInt(options.string("target-size"));
         int maxSize = Integer.parseInt(options.string("max-size"));
         long start = System.nanoTime();
-        Map<String, DylinkSection> compiled = compileAll(mainTypes, modules, maxSize, out);
+        Map<String, DylinkSection> compiled = compileAll(mainTypes, modules, targetSize, maxSize, out);
         StringBuilder index = new StringBuilder("# path in the engine's file system = class name in " + PACKAGE
                 + ", memory size, log2 of its alignment, table size (from dylink.0)\n");
         compiled.forEach((path, dylink) -> index.append(path).append('=').append(className(path)).append(' ')
@@ -86,13 +87,14 @@ public final class SideModuleCompiler {
     }
 
     /**
-     * Splits, aligns and compiles every module, writing classes and metadata below {@code out}; returns each
+     * Splits (see {@link FunctionSplitter} for the sizes), aligns and compiles every module, writing classes and metadata below {@code out}; returns each
      * module's {@code dylink.0} by path.
      */
-    static Map<String, DylinkSection> compileAll(List<FunctionType> mainTypes, Map<String, byte[]> modules, int maxSize,
-            Path out) throws IOException {
+    static Map<String, DylinkSection> compileAll(List<FunctionType> mainTypes, Map<String, byte[]> modules,
+            int targetSize, int maxSize, Path out) throws IOException {
         Map<String, byte[]> prepared = new TreeMap<>();
-        modules.forEach((path, bytes) -> prepared.put(path, GotInternalizer.internalize(FunctionSplitter.split(bytes, maxSize))));
+        modules.forEach((path, bytes) -> prepared.put(path,
+                GotInternalizer.internalize(FunctionSplitter.split(bytes, targetSize, maxSize))));
         List<FunctionType> shared = sharedTypes(mainTypes, prepared.values());
         Map<String, DylinkSection> linking = new TreeMap<>();
         for (var entry : prepared.entrySet()) {

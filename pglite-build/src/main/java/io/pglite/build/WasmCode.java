@@ -30,6 +30,9 @@ final class WasmCode {
     static final int GLOBAL_GET = 0x23;
     static final int GLOBAL_SET = 0x24;
     static final int I32_CONST = 0x41;
+    static final byte I32_LT_U = 0x49;
+    static final byte I32_GE_U = 0x4f;
+    static final byte I32_SUB = 0x6b;
     static final int EMPTY_BLOCK = 0x40;
 
     static final byte I32 = 0x7f;
@@ -166,6 +169,22 @@ final class WasmCode {
                 default -> out.writeBytes(raw);
             }
         }
+    }
+
+    /** {@code i32.const value}. */
+    static Insn i32Const(int value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(I32_CONST);
+        Leb.writeSigned(out, value);
+        return Insn.leaf(out.toByteArray(), 0, 1);
+    }
+
+    /** {@code call function}, which pops {@code params} values and pushes {@code results}. */
+    static Insn call(int function, int params, int results) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(CALL);
+        Leb.writeUnsigned(out, function);
+        return Insn.leaf(out.toByteArray(), params, results);
     }
 
     static int sizeOf(List<Insn> insns) {

@@ -6,6 +6,7 @@ import static io.pglite.build.WasmAssembler.I32;
 import static io.pglite.build.WasmAssembler.I64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.runtime.Instance;
@@ -54,9 +55,17 @@ class FunctionSplitterTest {
 
     /** Splits with {@code maxSize}, checks every body fits it and that results match the original's. */
     private static byte[] assertSameResults(byte[] wasm, int functions, int maxSize, long[][] inputs) {
-        byte[] split = FunctionSplitter.split(wasm, maxSize);
+        return assertSameResults(wasm, functions, maxSize, maxSize, inputs);
+    }
+
+    /**
+     * Splits toward {@code targetSize}, checks every body fits it (not only the maximum) and that results match the
+     * original's.
+     */
+    private static byte[] assertSameResults(byte[] wasm, int functions, int targetSize, int maxSize, long[][] inputs) {
+        byte[] split = FunctionSplitter.split(wasm, targetSize, maxSize);
         for (int size : bodySizes(split)) {
-            assertTrue(size <= maxSize, "body of " + size + " bytes (expected: at most " + maxSize + ")");
+            assertTrue(size <= targetSize, "body of " + size + " bytes (expected: at most " + targetSize + ")");
         }
         for (int f = 0; f < functions; f++) {
             assertEquals(run(wasm, f, inputs), run(split, f, inputs), "results of f" + f);
@@ -157,6 +166,59 @@ class FunctionSplitterTest {
         return asm.withCustomSection().build();
     }
 
+    /**
+     * A switch like a parser's: a table of 1,000 entries to 90 cases in shuffled order, cases that fall through into
+     * the next, a default inside or outside the chain. Outlining the cases leaves the chain and its table, larger
+     * than any region the targets allow: only {@link SwitchSplitter} can cut it (the outliner alone stops above the
+     * target, under the maximum). The result must run alike.
+     */
+    @Test
+    void largeSwitchWithShuffledCases() {
+        long[][] inputs = inputs(300, 4);
+        for (boolean defaultInside : new boolean[] {false, true}) {
+            byte[] wasm = largeSwitchModule(90, 1000, defaultInside, new Random(defaultInside ? 5 : 6));
+            for (int target : new int[] {400, 800, 1200}) {
+                assertSameResults(wasm, 1, target, 1 << 20, inputs);
+            }
+        }
+    }
+
+    private static byte[] largeSwitchModule(int cases, int entries, boolean defaultInside, Random random) {
+        WasmAssembler asm = new WasmAssembler();
+        int type = asm.type(new int[] {I32, I32}, new int[] {I64});
+        // locals: 0 state, 1 x, 2 i64 acc, 3 steps
+        Code body = new Code();
+        body.block().loop(); // $exit, $loop
+        body.get(3).i32(1).op(0x6a).tee(3).i32(30).op(0x4a).brIf(1); // steps > 30: leave
+        for (int i = 0; i <= cases; i++) {
+            body.block();
+        }
+        int[] labels = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            labels[i] = random.nextInt(cases);
+        }
+        body.get(0).brTable(defaultInside ? random.nextInt(cases) : cases, labels);
+        for (int c = 0; c < cases; c++) {
+            body.end(); // case c: inside cases - c blocks, then the loop
+            int toLoop = cases - c;
+            body.get(1).i32(c * 7 + 3).op(0x6c).get(0).op(0x6a).set(1); // x = x * (7c + 3) + state
+            body.get(2).get(1).op(0xac).op(0x7c).set(2); // acc += (i64) x
+            body.get(1).i32(3).op(0x76).i32(entries + 40).op(0x70).set(0); // state = (x >>> 3) % (entries + 40)
+            if (c % 11 == 4) {
+                body.get(1).i32(7).op(0x71).op(0x45).brIf(toLoop + 1); // sometimes leave the loop
+            }
+            if (c % 4 != 1) {
+                body.br(toLoop); // the others fall through into the next case
+            }
+        }
+        body.end(); // default outside the cases: leave the loop
+        body.br(1);
+        body.end().end(); // loop, $exit
+        body.get(2).get(1).op(0xac).op(0x7c);
+        asm.function(type, new int[] {I64, I32}, body);
+        return asm.build();
+    }
+
     @Test
     void leavesSmallFunctionsAndModulesAlone() {
         WasmAssembler asm = new WasmAssembler();
@@ -164,6 +226,28 @@ class FunctionSplitterTest {
         asm.function(type, new int[0], new Code().get(0).get(1).op(0x6a));
         byte[] wasm = asm.build();
         assertArrayEquals(wasm, FunctionSplitter.split(wasm, 100));
+    }
+
+    /**
+     * One long expression has no region to outline (the operand stack is never empty inside it): a body over the
+     * target is left as it is while it fits the maximum, and fails the transform when it does not.
+     */
+    @Test
+    void bodyWithoutRegionsIsLeftUnderTheMaximumAndRefusedOverIt() {
+        WasmAssembler asm = new WasmAssembler();
+        int type = asm.type(new int[] {I32, I32}, new int[] {I32});
+        Code body = new Code().get(0);
+        for (int i = 0; i < 60; i++) {
+            body.get(1).i32(i * 31 + 7).op(0x6c).op(0x6a); // acc + x * k
+        }
+        asm.function(type, new int[0], body);
+        byte[] wasm = asm.build();
+        int size = bodySizes(wasm)[0];
+        assertArrayEquals(wasm, FunctionSplitter.split(wasm, 100, size));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> FunctionSplitter.split(wasm, 100, size - 1));
+        assertTrue(e.getMessage().contains("has no region that can be outlined to bring it under " + (size - 1)),
+                e.getMessage());
     }
 
     /** Blocks with results, branches carrying values and dead code after branches stay in their functions. */
