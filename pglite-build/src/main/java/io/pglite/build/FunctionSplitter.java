@@ -24,8 +24,9 @@ import java.util.TreeSet;
  * <p>A body is shrunk by outlining regions of it into new functions appended to the module, until it fits. A region
  * is a run of whole instructions of one instruction list (a block, loop or if body, or the function body) that
  * starts and ends with an empty operand stack. The new function takes as parameters the locals the region reads,
- * and the locals it writes that the old function reads anywhere (so that a path that does not write them keeps
- * their values). It hands the written locals back through scratch mutable globals (one per value type and slot,
+ * and the locals it writes that are live where it continues ({@link Liveness}: after it, or at a label it branches
+ * to), so that a path that does not write them keeps their values. It hands those back through scratch mutable
+ * globals (one per value type and slot,
  * appended to the global section), set just before it returns and read by the caller right after the call. A
  * branch that leaves the region, a {@code return} and a branch to the function's own label become an i32 result
  * code (0 is falling off the end of the region), which the caller turns back into the branch with a
@@ -678,8 +679,7 @@ public final class FunctionSplitter {
         int limit = Math.min(fit * 3 / 4, bodySize * 3 / 4);
         scan.scanList(function.insns, new int[] {scan.results}, 0, limit, null);
         scan.candidates.sort((a, b) -> Integer.compare(b.score, a.score));
-        BitSet readAnywhere = new BitSet();
-        collectLocals(function.insns, readAnywhere, new BitSet());
+        Liveness liveness = Liveness.of(function.insns);
 
         List<Region> chosen = new ArrayList<>();
         Map<Insn, Boolean> taken = new IdentityHashMap<>(); // the items of chosen regions
@@ -713,16 +713,20 @@ public final class FunctionSplitter {
             estimate -= region.size - 24;
         }
         chosen.sort((a, b) -> Integer.compare(b.from, a.from)); // later ones first: earlier indices stay valid
+        Map<Region, BitSet> liveOut = new IdentityHashMap<>(); // before any is outlined: outlining changes the code
+        for (Region region : chosen) {
+            liveOut.put(region, liveOut(liveness, region));
+        }
         List<Function> created = new ArrayList<>();
         for (Region region : chosen) {
-            Function f = outline(function, scan, region, fit, readAnywhere);
+            Function f = outline(function, scan, region, fit, liveOut.get(region));
             if (f != null) {
                 created.add(f);
             }
         }
         if (created.isEmpty()) {
             for (Region region : scan.candidates) {
-                Function f = outline(function, scan, region, bodySize * 3 / 4, readAnywhere);
+                Function f = outline(function, scan, region, bodySize * 3 / 4, liveOut(liveness, region));
                 if (f != null) {
                     return List.of(f);
                 }
@@ -735,29 +739,37 @@ public final class FunctionSplitter {
      * Outlines {@code region} and returns the new function, or returns null if the call would not be smaller than
      * the region or if the new function would be larger than {@code fit} bytes.
      */
-    private Function outline(Function caller, Scan scan, Region region, int fit, BitSet readAnywhere) {
+    /** The locals live where {@code region} continues: after it, and at every label it branches to. */
+    private static BitSet liveOut(Liveness liveness, Region region) {
+        TreeSet<Integer> reached = new TreeSet<>();
+        collectExits(region.list.subList(region.from, region.to), 0, region.labelArities.length - 1, new TreeSet<>(),
+                new ArrayList<>(), reached);
+        return liveness.liveAfter(region.list, region.to, reached);
+    }
+
+    private Function outline(Function caller, Scan scan, Region region, int fit, BitSet liveOut) {
         List<Insn> items = new ArrayList<>(region.list.subList(region.from, region.to));
         FuncType callerType = types.get(caller.typeIndex);
         int functionLabel = region.labelArities.length - 1;
 
-        // locals
+        // exits: code 0 is the end of the region; then one code per outer label that a br or br_if leaves to (a
+        // return last), then one per br_table that leaves the region, which the caller runs again
+        TreeSet<Integer> targets = new TreeSet<>();
+        List<Insn> tables = new ArrayList<>();
+        collectExits(items, 0, functionLabel, targets, tables, new TreeSet<>());
+
+        // locals: the ones it writes that are live where it continues come back to the caller
         BitSet reads = new BitSet();
         BitSet writes = new BitSet();
         collectLocals(items, reads, writes);
         BitSet back = (BitSet) writes.clone();
-        back.and(readAnywhere);
+        back.and(liveOut);
         BitSet params = (BitSet) reads.clone();
         params.or(back);
         int[] paramLocals = params.stream().toArray();
         int[] backLocals = back.stream().toArray();
         BitSet used = (BitSet) reads.clone();
         used.or(writes);
-
-        // exits: code 0 is the end of the region; then one code per outer label that a br or br_if leaves to (a
-        // return last), then one per br_table that leaves the region, which the caller runs again
-        TreeSet<Integer> targets = new TreeSet<>();
-        List<Insn> tables = new ArrayList<>();
-        collectExits(items, 0, functionLabel, targets, tables);
         List<Integer> codes = new ArrayList<>(targets); // RETURN_TARGET sorts last
         int targetCodes = codes.size();
         int exitCount = targetCodes + tables.size();
@@ -926,12 +938,12 @@ public final class FunctionSplitter {
 
     /** Collects the outer labels that br and br_if leave the region to, and the br_tables that leave it. */
     private static void collectExits(List<Insn> list, int depth, int functionLabel, TreeSet<Integer> targets,
-            List<Insn> tables) {
+            List<Insn> tables, TreeSet<Integer> reached) {
         for (Insn insn : list) {
             if (insn.structured()) {
-                collectExits(insn.body, depth + 1, functionLabel, targets, tables);
+                collectExits(insn.body, depth + 1, functionLabel, targets, tables, reached);
                 if (insn.elseBody != null) {
-                    collectExits(insn.elseBody, depth + 1, functionLabel, targets, tables);
+                    collectExits(insn.elseBody, depth + 1, functionLabel, targets, tables, reached);
                 }
             } else if (insn.op == WasmCode.BR_TABLE) {
                 TreeSet<Integer> outer = new TreeSet<>();
@@ -940,6 +952,7 @@ public final class FunctionSplitter {
                         outer.add(label - depth == functionLabel ? RETURN_TARGET : label - depth);
                     }
                 }
+                reached.addAll(outer);
                 if (outer.size() > TABLE_EXITS) {
                     tables.add(insn); // run again by the caller
                 } else {
@@ -949,6 +962,7 @@ public final class FunctionSplitter {
                 if (insn.labels[0] >= depth) {
                     int outer = insn.labels[0] - depth;
                     targets.add(outer == functionLabel ? RETURN_TARGET : outer);
+                    reached.add(outer == functionLabel ? RETURN_TARGET : outer);
                 }
             } else if (insn.op == WasmCode.RETURN) {
                 targets.add(RETURN_TARGET);

@@ -219,6 +219,31 @@ class FunctionSplitterTest {
         return asm.build();
     }
 
+    /**
+     * A region's temporaries that are dead where it continues (overwritten before any read) do not come back to the
+     * caller: only the live local needs a scratch global.
+     */
+    @Test
+    void onlyLocalsLiveAfterARegionComeBack() {
+        WasmAssembler asm = new WasmAssembler();
+        int type = asm.type(new int[] {I32, I32}, new int[] {I32});
+        // locals: 0, 1 params; 2 a temporary, 3 the result
+        Code body = new Code();
+        body.block(); // the region to outline: writes 2 and 3
+        for (int i = 0; i < 40; i++) {
+            body.get(0).i32(i).op(0x6a).set(2); // tmp = a + i
+            body.get(3).get(2).op(0x73).get(1).op(0x6c).set(3); // r = (r ^ tmp) * b
+        }
+        body.end();
+        body.i32(7).set(2); // tmp overwritten before it is read again
+        body.get(3).get(2).op(0x6a); // r + tmp
+        asm.function(type, new int[] {I32, I32}, body);
+        byte[] wasm = asm.build();
+        byte[] split = assertSameResults(wasm, 1, bodySizes(wasm)[0] / 2, inputs(50, 7));
+        assertTrue(bodySizes(split).length > 1, "regions outlined");
+        assertEquals(1, Parser.parse(split).globalSection().globalCount(), "scratch globals (for local 3 only)");
+    }
+
     @Test
     void leavesSmallFunctionsAndModulesAlone() {
         WasmAssembler asm = new WasmAssembler();
