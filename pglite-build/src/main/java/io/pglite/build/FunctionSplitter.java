@@ -49,7 +49,7 @@ import java.util.TreeSet;
 public final class FunctionSplitter {
 
     /** Version of the transform, part of the key of the AOT output made from its result. */
-    public static final String VERSION = "2";
+    public static final String VERSION = "3";
 
 
     private static final byte[] HEADER = {0, 'a', 's', 'm', 1, 0, 0, 0};

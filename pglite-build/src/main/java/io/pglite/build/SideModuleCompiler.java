@@ -49,7 +49,8 @@ public final class SideModuleCompiler {
     public static void main(String[] args) throws IOException {
         Args options = Args.parse(args);
         Path stamp = options.path("stamp");
-        String key = options.string("key") + ", SideModuleCompiler " + VERSION;
+        String key = options.string("key") + ", SideModuleCompiler " + VERSION + ", ComparisonRewriter "
+                + ComparisonRewriter.VERSION;
         Path out = options.path("out");
         if (BuildFiles.stampMatches(stamp, key) && Files.isRegularFile(out.resolve(packageDir()).resolve(INDEX))) {
             System.out.println("[SideModuleCompiler] " + out + " is up to date");
@@ -105,7 +106,8 @@ public final class SideModuleCompiler {
                     .withInterpreterFallback(InterpreterFallback.FAIL)
                     .build();
             for (var classFile : compiler.compile().classBytes().entrySet()) {
-                BuildFiles.writeIfChanged(out.resolve(classFile.getKey().replace('.', '/') + ".class"), classFile.getValue());
+                BuildFiles.writeIfChanged(out.resolve(classFile.getKey().replace('.', '/') + ".class"),
+                        ComparisonRewriter.rewrite(classFile.getValue()));
             }
             BuildFiles.writeIfChanged(out.resolve(packageDir()).resolve(name + ".meta"), stubBodies(aligned));
             linking.put(entry.getKey(), DylinkSection.parse(aligned));

@@ -354,6 +354,12 @@ public final class Engine {
     }
 
     private void restoreState(EngineSnapshot snapshot) {
+        if (snapshot.globals.length != instance.globalCount()) {
+            // a build whose key did not change although its module did: refuse before touching anything
+            throw new IllegalArgumentException("the snapshot of " + snapshot.source + " holds " + snapshot.globals.length
+                    + " wasm globals, this engine build has " + instance.globalCount() + ": it was taken with another"
+                    + " build of pglite-wasm. Take the snapshot again (delete cached snapshot files)");
+        }
         if (snapshot.memory.pages() > memory.maximumPages()) {
             throw new IllegalArgumentException("the snapshot of " + snapshot.source + " needs " + snapshot.memory.pages()
                     + " pages of wasm memory, more than the ceiling of " + name + " (" + memory.maximumPages() + ")");
