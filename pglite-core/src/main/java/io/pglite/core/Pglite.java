@@ -98,6 +98,11 @@ public final class Pglite implements AutoCloseable {
         return settings.database();
     }
 
+    /** What its backend was started with. */
+    EngineSettings settings() {
+        return settings;
+    }
+
     /** The instance's name, {@code pglite-<n>} unless set; it prefixes its log lines and threads. */
     public String name() {
         return name;
@@ -593,10 +598,8 @@ public final class Pglite implements AutoCloseable {
                 server = PgServer.start(pglite.new ServedBackend(),
                         new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
                 pglite.server = server;
-                // only instances with extensions start from images: with images for plain ones too, an open
-                // wrong-result bug shows up more often (docs/upstream-notes.md)
-                boolean imaged = snapshot == null && cluster == null && !extensions.isEmpty();
-                Snapshot image = imaged ? PreparedImages.find(settings.database(), extensions) : null;
+                boolean imaged = snapshot == null && cluster == null;
+                Snapshot image = imaged ? PreparedImages.find(settings, extensions) : null;
                 Snapshot from = image != null ? image : snapshot;
                 boolean prepares = imaged && image == null;
                 thread.call(() -> {
@@ -615,7 +618,7 @@ public final class Pglite implements AutoCloseable {
                     return null;
                 });
                 if (prepares) {
-                    PreparedImages.offer(extensions, pglite.snapshot());
+                    PreparedImages.offer(settings, extensions, pglite.snapshot());
                 }
                 Registry.add(pglite);
                 LOG.log(Level.INFO, () -> String.format("%s started in %d ms on %s (data: %s)", instanceName,

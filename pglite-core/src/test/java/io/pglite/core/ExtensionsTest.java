@@ -192,7 +192,7 @@ class ExtensionsTest {
         List<String> five = List.of("pgcrypto", "uuid-ossp", "hstore", "pg_trgm", "vector");
         try (Pglite first = Pglite.builder().withDatabase("shop").withExtensions(five.toArray(String[]::new)).start()) {
             assertEquals(five.size(), extensions(first).size());
-            assertNotNull(PreparedImages.find("shop", five), "a prepared image of the first instance");
+            assertNotNull(PreparedImages.find(first.settings(), five), "a prepared image of the first instance");
             first.query("CREATE TABLE first_only (x int)");
         }
         try (Pglite second = Pglite.builder().withDatabase("shop").withExtensions(five.toArray(String[]::new)).start();
