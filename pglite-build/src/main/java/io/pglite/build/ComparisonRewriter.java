@@ -98,22 +98,21 @@ public final class ComparisonRewriter {
                     + "): update pglite.comparisons.version in pglite-wasm/pom.xml, which recompiles");
         }
         Path classes = options.path("classes");
-        int[] counts = new int[2];
         List<Path> files;
         try (Stream<Path> walk = Files.walk(classes)) {
             files = walk.filter(file -> file.toString().endsWith(".class")).sorted().toList();
         }
+        int rewrittenClasses = 0;
         for (Path file : files) {
             byte[] original = Files.readAllBytes(file);
             byte[] rewritten = rewrite(original);
             if (rewritten != original) {
                 Files.write(file, rewritten);
-                counts[0]++;
+                rewrittenClasses++;
             }
-            counts[1]++;
         }
         boolean helperWritten = BuildFiles.writeIfChanged(classes.resolve(HELPER + ".class"), helperClass());
-        System.out.printf("[ComparisonRewriter] %d of %d classes rewritten, helper %s%n", counts[0], counts[1],
+        System.out.printf("[ComparisonRewriter] %d of %d classes rewritten, helper %s%n", rewrittenClasses, files.size(),
                 helperWritten ? "written" : "unchanged");
     }
 

@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Start-up images, one per engine settings (database, fsync) and list of
- * extensions: the first in-memory instance of a JVM with given settings and extensions leaves a
- * snapshot taken right after its start (database created, extensions created), and every later one
- * starts as a clone of it instead of running PostgreSQL's start-up, {@code CREATE DATABASE} and
- * the extensions' scripts again. An image holds the instance's memory as it was then (about 17 MiB
- * of heap) for the life of the JVM.
+ * Start-up images, one per engine settings (database, fsync) and list of extensions: the first
+ * in-memory instance of a JVM with given settings and extensions leaves a snapshot taken right
+ * after its start (database created, extensions created), and every later one starts as a clone of
+ * it instead of running PostgreSQL's start-up, {@code CREATE DATABASE} and the extensions' scripts
+ * again. An image holds the instance's memory as it was then (about 17 MiB of heap) for the life of
+ * the JVM. For the default settings the jar ships one ({@link StartImage}).
  */
 final class PreparedImages {
     /** By settings and the extension names, in the order given. */
