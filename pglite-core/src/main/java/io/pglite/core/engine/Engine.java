@@ -146,7 +146,7 @@ public final class Engine {
 
     /** The module instantiated, its constructors run and the protocol callbacks installed: ready for main or a restore. */
     private void instantiate(EngineSettings settings) {
-        memory = new TrackedMemory(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
+        memory = TrackedMemory.create(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
         var module = EngineModule.module();
         ImportValues imports = EmscriptenImports.forModule(module, runtime, memory,
                 files.hostFunctions(runtime::memalign), environment(settings), SideModules::find);
@@ -396,6 +396,7 @@ public final class Engine {
             LOG.log(Level.DEBUG, "{0}: shutdown ended with exit status {1}", name, exit.status());
         } finally {
             files.closeDescriptors();
+            memory.release();
         }
     }
 

@@ -5,7 +5,13 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.lang.ref.SoftReference;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The wasm linear memory of an engine, remembering which {@value #CHUNK_SIZE}-byte chunks were
@@ -21,6 +27,23 @@ public final class TrackedMemory implements Memory {
     static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
     private static final int CHUNKS_PER_PAGE = 65536 / CHUNK_SIZE;
 
+    /**
+     * A memory of an engine that ended, zeroed, for the next one: allocating the module's 128 MiB
+     * of zeroed pages cost a young JVM 20-40 ms per instance. Softly held, so the GC may take it.
+     */
+    private static final Deque<SoftReference<TrackedMemory>> SPARE = new ConcurrentLinkedDeque<>();
+    /** One thread, which ends after a second without work. */
+    private static final ThreadPoolExecutor ZEROING = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), task -> {
+                Thread thread = new Thread(task, "pglite-memory-zeroing");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    static {
+        ZEROING.allowCoreThreadTimeOut(true);
+    }
+
     private final ByteArrayMemory memory;
     private final byte[] dirty;
     /** The image the clean chunks equal; null before the first capture or restore. */
@@ -29,6 +52,35 @@ public final class TrackedMemory implements Memory {
     public TrackedMemory(MemoryLimits limits) {
         this.memory = new ByteArrayMemory(limits);
         this.dirty = new byte[limits.maximumPages() * CHUNKS_PER_PAGE + 1];
+    }
+
+    /** A zeroed memory with {@code limits}: a spare one if there is one, else a new one. */
+    public static TrackedMemory create(MemoryLimits limits) {
+        for (SoftReference<TrackedMemory> spare; (spare = SPARE.pollFirst()) != null; ) {
+            TrackedMemory memory = spare.get();
+            if (memory != null && memory.memory.initialPages() == limits.initialPages()
+                    && memory.memory.maximumPages() == limits.maximumPages()) {
+                return memory;
+            }
+        }
+        return new TrackedMemory(limits);
+    }
+
+    /**
+     * Gives the memory of an engine that will never run again to the next {@link #create}, once a
+     * background thread has zeroed it, so that it cannot be told from a new one. A memory that grew
+     * beyond its initial size is left to the GC, and one spare is enough.
+     */
+    public void release() {
+        if (memory.pages() != memory.initialPages() || !SPARE.isEmpty()) {
+            return;
+        }
+        ZEROING.execute(() -> {
+            memory.fill((byte) 0, 0, memory.pages() * 65536);
+            Arrays.fill(dirty, (byte) 0);
+            base = null;
+            SPARE.offerFirst(new SoftReference<>(this));
+        });
     }
 
     private void touch(int address) {

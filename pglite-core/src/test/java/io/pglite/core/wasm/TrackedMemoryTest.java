@@ -69,4 +69,32 @@ class TrackedMemoryTest {
         other.restore(image);
         assertArrayEquals(memory.readBytes(0, 2 * 65536), other.readBytes(0, 2 * 65536));
     }
+
+    @Test
+    void aReleasedMemoryComesBackZeroedAndOneThatGrewDoesNot() throws InterruptedException {
+        Thread.sleep(200); // let spares of engines closed before this test land, then drop them
+        TrackedMemory.create(new MemoryLimits(1, 1));
+        MemoryLimits limits = new MemoryLimits(2, 5);
+        TrackedMemory first = TrackedMemory.create(limits);
+        first.writeI32(70_000, 42);
+        first.capture();
+        first.writeI32(100, 7);
+        first.release();
+        TrackedMemory next = awaitCreate(limits);
+        assertSame(first, next, "the released memory is handed out again");
+        assertEquals(0, next.readInt(70_000));
+        assertEquals(0, next.readInt(100));
+        assertEquals(0, next.dirtyChunks());
+        assertEquals(2, next.pages());
+
+        next.grow(1);
+        next.release();
+        assertTrue(awaitCreate(limits) != next, "a memory that grew is not reused");
+    }
+
+    /** The memory {@code create} hands out once the zeroing thread had time to offer a released one. */
+    private static TrackedMemory awaitCreate(MemoryLimits limits) throws InterruptedException {
+        Thread.sleep(300);
+        return TrackedMemory.create(limits);
+    }
 }
