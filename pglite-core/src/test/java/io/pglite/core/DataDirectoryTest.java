@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,6 +132,7 @@ class DataDirectoryTest {
             Pglite.builder().withDataDirectory(DataDirectory.at(dir)).start().close();
         }
         long descriptors = openDescriptors();
+        TestThreads.namedAfterAtMost("pglite-", 5_000);
         int threads = Thread.activeCount();
         long heap = Heap.usedAfterGc();
         for (int i = 0; i < 200; i++) {
@@ -139,6 +141,7 @@ class DataDirectoryTest {
             }
         }
         assertTrue(openDescriptors() <= descriptors + 2, "descriptors: " + descriptors + " -> " + openDescriptors());
+        assertEquals(Set.of(), TestThreads.namedAfterAtMost("pglite-", 5_000));
         assertTrue(Thread.activeCount() <= threads + 1, "threads: " + threads + " -> " + Thread.activeCount());
         long growth = Heap.usedAfterGc() - heap;
         assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 200 cycles");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Instances start, stay isolated, fail cleanly and close without leaving anything behind. */
@@ -77,24 +76,7 @@ class PgliteLifecycleTest {
         }
         long growth = Heap.usedAfterGc() - before;
         assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 100 start/close cycles");
-        assertEquals(Set.of(), pgliteThreadsAfterAtMost(5_000)); // the memory-zeroing thread ends after 1 s idle
+        assertEquals(Set.of(), TestThreads.namedAfterAtMost("pglite-", 5_000)); // the memory-zeroing thread ends after 1 s idle
         assertTrue(Thread.activeCount() <= threadsBefore + 1, "threads: " + threadsBefore + " -> " + Thread.activeCount());
-    }
-
-    private static Set<String> pgliteThreadsAfterAtMost(long millis) {
-        long deadline = System.currentTimeMillis() + millis;
-        while (true) {
-            Set<String> threads = Thread.getAllStackTraces().keySet().stream()
-                    .map(Thread::getName).filter(n -> n.startsWith("pglite-")).collect(Collectors.toSet());
-            if (threads.isEmpty() || System.currentTimeMillis() > deadline) {
-                return threads;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return threads;
-            }
-        }
     }
 }
