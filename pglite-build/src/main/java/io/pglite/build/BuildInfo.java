@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * and the functions left to Chicory's interpreter.
  *
  * <p>Options: {@code --pglite-version V --integrity I --wasm F --data F --pgdata pgdata.tar --chicory-version V
- * --split "FunctionSplitter 2, target 4000, max 30000" --out pglite-build.properties}.
+ * --split "FunctionSplitter 3, target 4000, max 30000" --out pglite-build.properties}.
  */
 public final class BuildInfo {
 

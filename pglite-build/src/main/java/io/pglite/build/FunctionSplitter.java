@@ -735,10 +735,6 @@ public final class FunctionSplitter {
         return created;
     }
 
-    /**
-     * Outlines {@code region} and returns the new function, or returns null if the call would not be smaller than
-     * the region or if the new function would be larger than {@code fit} bytes.
-     */
     /** The locals live where {@code region} continues: after it, and at every label it branches to. */
     private static BitSet liveOut(Liveness liveness, Region region) {
         TreeSet<Integer> reached = new TreeSet<>();
@@ -747,6 +743,11 @@ public final class FunctionSplitter {
         return liveness.liveAfter(region.list, region.to, reached);
     }
 
+    /**
+     * Outlines {@code region} and returns the new function, or returns null if the call would not be smaller than
+     * the region or if the new function would be larger than {@code fit} bytes. {@code liveOut}: the locals live
+     * where the region continues, which the new function hands back when it writes them.
+     */
     private Function outline(Function caller, Scan scan, Region region, int fit, BitSet liveOut) {
         List<Insn> items = new ArrayList<>(region.list.subList(region.from, region.to));
         FuncType callerType = types.get(caller.typeIndex);

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * {@code dylink.0} asks for. Nothing is done when {@code --stamp} records {@code --key}.
  *
  * <p>Options: {@code --main PgliteModule.meta --js pglite.js --data pglite.data --extensions DIR[,DIR...]
- * --target-size BYTES --max-size BYTES --out DIR --stamp FILE --key KEY}: the modules are those of {@link ExtensionBundle#files}.
+ * --target-size BYTES --max-size BYTES --out DIR --stamp FILE --key KEY}: the modules are those of
+ * {@link ExtensionBundle#files}.
  */
 public final class SideModuleCompiler {
 
@@ -88,8 +89,8 @@ public final class SideModuleCompiler {
     }
 
     /**
-     * Splits (see {@link FunctionSplitter} for the sizes), aligns and compiles every module, writing classes and metadata below {@code out}; returns each
-     * module's {@code dylink.0} by path.
+     * Splits (see {@link FunctionSplitter} for the sizes), aligns, compiles and rewrites ({@link ComparisonRewriter})
+     * every module, writing classes and metadata below {@code out}; returns each module's {@code dylink.0} by path.
      */
     static Map<String, DylinkSection> compileAll(List<FunctionType> mainTypes, Map<String, byte[]> modules,
             int targetSize, int maxSize, Path out) throws IOException {
