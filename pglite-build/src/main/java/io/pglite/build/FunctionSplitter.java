@@ -145,7 +145,37 @@ public final class FunctionSplitter {
         }
     }
 
+    /**
+     * The parser's switch nests hundreds of blocks, and the passes over them recurse once or twice per level:
+     * they run on a thread of their own with a large stack, whatever the caller's stack (a test runner's default
+     * 1 MB overflowed now and then, depending on how much of the passes the JIT had compiled).
+     */
     private byte[] transform(byte[] wasm) {
+        Object[] outcome = new Object[1];
+        Thread worker = new Thread(null, () -> {
+            try {
+                outcome[0] = transformOnThisThread(wasm);
+            } catch (RuntimeException | Error e) {
+                outcome[0] = e;
+            }
+        }, "function-splitter", 512L << 20);
+        worker.start();
+        try {
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while splitting functions", e);
+        }
+        if (outcome[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (outcome[0] instanceof Error e) {
+            throw e;
+        }
+        return (byte[]) outcome[0];
+    }
+
+    private byte[] transformOnThisThread(byte[] wasm) {
         if (wasm.length < HEADER.length || !Arrays.equals(wasm, 0, HEADER.length, HEADER, 0, HEADER.length)) {
             throw new IllegalArgumentException("not a version 1 wasm module (expected: header 00 61 73 6d 01 00 00 00)");
         }
