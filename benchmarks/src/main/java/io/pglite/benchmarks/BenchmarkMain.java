@@ -92,7 +92,7 @@ public final class BenchmarkMain {
             }
         }
         if (settings.includes(5)) {
-            for (Variant variant : Variant.DEFAULTS) {
+            for (Variant variant : Variant.JDBC) {
                 progress("5. JDBC: SELECT 1, INSERT, pool of " + JdbcProbe.POOL_SIZE + ", select-only", variant);
                 results.jdbc.put(variant, List.of(launchers.forKind(variant.kind()).run(JdbcProbe.class,
                         variant.jvmOptions(), variant.kind().name(), Integer.toString(settings.warmup()),

@@ -131,7 +131,7 @@ final class RecordedResults {
     }
 
     private static Variant variant(String label) {
-        return Stream.concat(Variant.FRESH.stream(), Variant.SUITES.stream())
+        return Stream.of(Variant.FRESH, Variant.SUITES, Variant.JDBC).flatMap(List::stream)
                 .filter(variant -> variant.label().equals(label)).findFirst().orElse(null);
     }
 

@@ -497,10 +497,11 @@ final class Report {
                 .append("autocommit) and a server-prepared `SELECT abalance FROM pgbench_accounts WHERE aid = ?` of a ")
                 .append("random `aid`, one statement per transaction; ").append(JdbcProbe.POOL_WARMUP_SECONDS)
                 .append(" s of warm-up, then ").append(settings.poolSeconds()).append(" s timed. Every answer is ")
-                .append("checked against the row's `abalance`.\n\n");
+                .append("checked against the row's `abalance`. \"pglite, no spinning\" is pglite with ")
+                .append("`-Dpglite.spinMicros=0`: its threads sleep at once when they wait for each other.\n\n");
         Table trips = new Table("kind", "statement", "median (µs)", "p99 (µs)", "mean (µs)", "min (µs)",
                 label(JdbcProbe.ALLOCATED));
-        for (Variant variant : Variant.DEFAULTS) {
+        for (Variant variant : Variant.JDBC) {
             for (String way : JDBC_WAYS) {
                 trips.row(variant.label(), jdbcWayName(way),
                         format(median(results.jdbc, variant, ProbeOutput.key(way, RoundTripProbe.MEDIAN))),
@@ -511,12 +512,12 @@ final class Report {
             }
         }
         md.append(trips).append('\n');
-        Table others = new Table(header("measure", Variant.DEFAULTS));
+        Table others = new Table(header("measure", Variant.JDBC));
         for (String key : keys(results.jdbc)) {
             if (!key.endsWith(RoundTripProbe.MEDIAN) && !key.endsWith(RoundTripProbe.P99)
                     && !key.endsWith(RoundTripProbe.MEAN) && !key.endsWith(RoundTripProbe.MIN)
                     && !key.endsWith(JdbcProbe.ALLOCATED)) {
-                others.row(row(label(key), Variant.DEFAULTS, variant -> jdbcFigure(key, median(results.jdbc, variant, key))));
+                others.row(row(label(key), Variant.JDBC, variant -> jdbcFigure(key, median(results.jdbc, variant, key))));
             }
         }
         md.append(others).append('\n');
@@ -567,7 +568,7 @@ final class Report {
             }
         }
         md.append(times).append('\n');
-        Table others = new Table(header("measure", Variant.DEFAULTS));
+        Table others = new Table(header("measure", Variant.JDBC));
         for (String key : keys(results.reset)) {
             if (!key.endsWith(ResetProbe.MEDIAN) && !key.endsWith(ResetProbe.P99)
                     && !key.endsWith(ResetProbe.MEAN) && !key.endsWith(ResetProbe.MAX)) {

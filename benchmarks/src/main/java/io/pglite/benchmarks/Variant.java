@@ -13,6 +13,9 @@ record Variant(String label, DatabaseKind kind, List<String> jvmOptions) {
     static final Variant PGLITE_HUGE_METHODS = new Variant("pglite " + HUGE_METHODS_FLAG, DatabaseKind.PGLITE,
             List.of(HUGE_METHODS_FLAG));
     static final Variant ZONKY = new Variant("Zonky", DatabaseKind.ZONKY, List.of());
+    /** pglite in figure 5 with its threads sleeping at once instead of spinning briefly ({@code SpinWait}). */
+    static final Variant PGLITE_NO_SPIN = new Variant("pglite, no spinning", DatabaseKind.PGLITE,
+            List.of("-Dpglite.spinMicros=0"));
     /**
      * pglite in figure 1 with a dynamic class-data archive (AppCDS) that its untimed first run wrote:
      * the options depend on that run and the scratch directory, so {@code BenchmarkMain} adds them.
@@ -25,6 +28,8 @@ record Variant(String label, DatabaseKind kind, List<String> jvmOptions) {
     static final List<Variant> ALL = List.of(PGLITE, PGLITE_HUGE_METHODS, ZONKY);
     /** Figure 1's variants: every variant and pglite with a class-data archive. */
     static final List<Variant> FRESH = List.of(PGLITE, PGLITE_HUGE_METHODS, PGLITE_ARCHIVE, ZONKY);
+    /** Figure 5's variants: the defaults, and pglite without spinning between its threads. */
+    static final List<Variant> JDBC = List.of(PGLITE, PGLITE_NO_SPIN, ZONKY);
     /** One variant per kind, with default JVM options. */
     static final List<Variant> DEFAULTS = List.of(PGLITE, ZONKY);
     /** Figure 7's suites: {@code @PgliteInstance} defaults, with suite sharing, Zonky template copies. */

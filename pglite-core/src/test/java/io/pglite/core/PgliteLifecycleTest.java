@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +84,41 @@ class PgliteLifecycleTest {
         assertTrue(growth < 64L << 20, "heap grew by " + growth + " bytes over 100 start/close cycles");
         assertEquals(Set.of(), TestThreads.namedAfterAtMost("pglite-", 5_000)); // the memory-zeroing thread ends after 1 s idle
         assertTrue(Thread.activeCount() <= threadsBefore + 1, "threads: " + threadsBefore + " -> " + Thread.activeCount());
+    }
+
+    /**
+     * The engine and I/O threads spin briefly between queries sent back to back; once the client
+     * stops, they must sleep, not go on burning a core.
+     */
+    @Test
+    void anIdleInstanceBurnsNoCpuAfterABurstOfQueries() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (Pglite pg = Pglite.start(); Connection connection = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "");
+                Statement statement = connection.createStatement()) {
+            for (int i = 0; i < 3000; i++) {
+                try (ResultSet result = statement.executeQuery("SELECT 1")) {
+                    assertTrue(result.next());
+                }
+                if (i % 10 == 0) {
+                    pg.query("SELECT 1"); // the API's hand-off spins too
+                }
+            }
+            Thread.sleep(100);
+            long[] ids = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith(pg.name() + "-")).mapToLong(Thread::getId).toArray();
+            assertEquals(2, ids.length, "the engine and the I/O thread");
+            long before = cpuNanos(threads, ids);
+            Thread.sleep(500);
+            long used = cpuNanos(threads, ids) - before;
+            assertTrue(used < 50_000_000L, "the idle instance's threads used " + used / 1_000_000 + " ms of CPU in 500 ms");
+        }
+    }
+
+    private static long cpuNanos(ThreadMXBean threads, long[] ids) {
+        long total = 0;
+        for (long id : ids) {
+            total += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        return total;
     }
 }

@@ -3,20 +3,24 @@ package io.pglite.core.engine;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The one thread that runs an engine. Chicory instances are not thread-safe, and compiled wasm
- * recursion runs on the JVM stack, so the thread gets a large stack of its own.
+ * recursion runs on the JVM stack, so the thread gets a large stack of its own. Hand-offs both ways
+ * spin briefly before sleeping ({@link SpinWait}): the thread waiting for its next task, and a
+ * caller of {@link #call(Callable)} waiting for the result.
  */
 public final class EngineThread implements AutoCloseable {
     private final ExecutorService executor;
+    private final SpinWait resultWait = SpinWait.configured();
     private volatile Thread thread;
 
     public EngineThread(String name, long stackSize) {
-        executor = Executors.newSingleThreadExecutor(task -> {
+        executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new TaskQueue(SpinWait.configured()), task -> {
             Thread t = new Thread(null, task, name, stackSize);
             t.setDaemon(true);
             thread = t;
@@ -35,7 +39,9 @@ public final class EngineThread implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+        long start = System.nanoTime();
         Future<T> future = executor.submit(task);
+        resultWait.spinUntil(future::isDone, start);
         boolean interrupted = false;
         try {
             while (true) {
@@ -48,6 +54,7 @@ public final class EngineThread implements AutoCloseable {
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         } finally {
+            resultWait.waited(System.nanoTime() - start);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -118,6 +125,32 @@ public final class EngineThread implements AutoCloseable {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The engine thread's queue: it spins for its next task before it sleeps. */
+    private static final class TaskQueue extends LinkedBlockingQueue<Runnable> {
+        private final SpinWait taskWait;
+        private final java.util.function.BooleanSupplier hasTask = () -> !isEmpty();
+
+        TaskQueue(SpinWait taskWait) {
+            this.taskWait = taskWait;
+        }
+
+        @Override
+        public Runnable take() throws InterruptedException {
+            long start = System.nanoTime();
+            Runnable next = poll();
+            if (next == null) {
+                if (taskWait.spinUntil(hasTask, start)) {
+                    next = poll();
+                }
+                if (next == null) {
+                    next = super.take();
+                }
+            }
+            taskWait.waited(System.nanoTime() - start);
+            return next;
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pglite.core.engine.Engine;
 import io.pglite.core.engine.FrontendMessages;
+import io.pglite.core.engine.SpinWait;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -40,6 +41,9 @@ final class BackendMultiplexer {
     /** Settings the backend reports (ParameterStatus), as last reported; engine thread only. */
     private final Map<String, String> reported = new LinkedHashMap<>();
     private volatile ClientSession running;
+    /** When the oldest input not yet answered arrived (System.nanoTime); 0 when all is answered. */
+    private volatile long answerAwaitedSince;
+    private final SpinWait answerWait = SpinWait.configured();
     /** Guards exchanging: a cancel must reach that connection's own input, never the next exchange. */
     private final Object cancelLock = new Object();
     /** The connection whose input the engine runs now, outside the server's own statements. */
@@ -72,9 +76,30 @@ final class BackendMultiplexer {
                 }
                 return;
             }
+            if (answerAwaitedSince == 0) {
+                answerAwaitedSince = System.nanoTime();
+            }
             if (session.add(message)) {
                 schedule(session);
             }
+        }
+    }
+
+    /**
+     * Whether the I/O thread should poll rather than sleep, because the backend's answer to a client
+     * is likely to come within the spin limit (I/O thread).
+     */
+    boolean answerDueSoon() {
+        long since = answerAwaitedSince;
+        return since != 0 && answerWait.spins(System.nanoTime() - since);
+    }
+
+    /** The backend's answer to what a connection sent was handed to its channel (engine thread). */
+    private void answerSent() {
+        long since = answerAwaitedSince;
+        if (since != 0) {
+            answerAwaitedSince = 0;
+            answerWait.waited(System.nanoTime() - since);
         }
     }
 
@@ -231,6 +256,7 @@ final class BackendMultiplexer {
                     exchanging(null, null);
                 }
                 session.output.flush();
+                answerSent();
                 applyListenIntents(engine, session);
                 if (!session.holdsBackend()) {
                     synchronized (session) {

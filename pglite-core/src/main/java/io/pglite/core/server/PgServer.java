@@ -18,6 +18,7 @@ import io.pglite.core.engine.Engine;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +50,7 @@ public final class PgServer implements AutoCloseable {
                 : new ScramAuthenticator.Credentials(settings.user(), settings.password());
         this.multiplexer = new BackendMultiplexer(backend, settings);
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(backend.name() + "-io", true),
-                NioIoHandler.newFactory());
+                NioIoHandler.newFactory(SelectorProvider.provider(), () -> new AnswerAwaitingSelectStrategy(multiplexer)));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
