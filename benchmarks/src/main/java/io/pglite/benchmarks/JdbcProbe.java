@@ -68,6 +68,7 @@ public final class JdbcProbe {
     static final String POOL_MEDIAN = "pool: transaction, median (ms)";
     static final String POOL_P99 = "pool: transaction, p99 (ms)";
     static final String POOL_MAX = "pool: transaction, max (ms)";
+    static final String WARMUP_SECONDS = "SELECT 1: warm-up until the JIT settled (s)";
     static final String SELECT_ONLY_TPS = "select-only: transactions/s";
     static final String SELECT_ONLY_COUNT = "select-only: transactions";
     static final String SELECT_ONLY_FAILED = "select-only: transactions failed";
@@ -129,7 +130,7 @@ public final class JdbcProbe {
         Map<String, Database.RoundTrip> ways = new LinkedHashMap<>();
         ways.put(STATEMENT, () -> requireOne(statement.executeQuery("SELECT 1")));
         ways.put(PREPARED, () -> requireOne(prepared.executeQuery()));
-        RoundTripProbe.warmUp(ways.values(), warmup);
+        report(WARMUP_SECONDS, RoundTripProbe.warmUp(ways.values(), warmup));
         for (Map.Entry<String, Database.RoundTrip> way : ways.entrySet()) {
             reportMicros(way.getKey(), RoundTripProbe.time(way.getValue(), iterations));
         }

@@ -415,8 +415,10 @@ final class Report {
         md.append("One instance per variant, in a child JVM. pglite: `exchange()` with a prebuilt simple Query ")
                 .append("message, and `query()`; Zonky: one open JDBC connection, `Statement.executeQuery` and a ")
                 .append("`PreparedStatement` (server-prepared after pgjdbc's fifth use). All APIs are warmed up first, ")
-                .append(String.format(Locale.ROOT, "in turn (each at least %,d calls, together at least 5 s), then ",
-                        settings.warmup()))
+                .append(String.format(Locale.ROOT, "in turn (each at least %,d calls, together at least 5 s and until the "
+                        + "JIT has settled: a whole round with the compiler threads busy for under %d %% of its time; "
+                        + "at most %d s), then ", settings.warmup(), RoundTripProbe.SETTLED_PERCENT,
+                        RoundTripProbe.MAX_WARMUP_MILLIS / 1000))
                 .append(String.format(Locale.ROOT, "%,d calls of each are timed one by one with ", settings.iterations()))
                 .append("`System.nanoTime()`; percentiles are nearest-rank over the sorted samples. Allocation: bytes ")
                 .append("allocated by all threads of the JVM (pglite's engine thread included; not Zonky's server) ")
