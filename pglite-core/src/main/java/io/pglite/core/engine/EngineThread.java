@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one thread that runs an engine. Chicory instances are not thread-safe, and compiled wasm
@@ -131,7 +132,7 @@ public final class EngineThread implements AutoCloseable {
     /** The engine thread's queue: it spins for its next task before it sleeps. */
     private static final class TaskQueue extends LinkedBlockingQueue<Runnable> {
         private final SpinWait taskWait;
-        private final java.util.function.BooleanSupplier hasTask = () -> !isEmpty();
+        private final BooleanSupplier hasTask = () -> !isEmpty();
 
         TaskQueue(SpinWait taskWait) {
             this.taskWait = taskWait;
