@@ -47,6 +47,40 @@ class NoHugeMethodTest {
         assertEquals(List.of(), huge, "methods HotSpot will not compile");
     }
 
+    /**
+     * Chicory's dispatch methods, one switch over every function of a signature (call_indirect) or of a range of
+     * indexes (calls from the host), are cut into parts by pglite-build's {@code SwitchMethodSplitter}; left
+     * whole, several were over the limit and stayed interpreted.
+     */
+    @Test
+    void everyDispatchMethodFitsHotSpotsJitLimit() throws IOException {
+        List<String> huge = new ArrayList<>();
+        int classes = 0;
+        for (String prefix : List.of("PgliteModuleMachineIndirect_", "PgliteModuleMachineDispatch_")) {
+            for (int type = 0; type < 64; type++) {
+                for (int chunk = 0; chunk < 65536; chunk += 4096) {
+                    String name = prefix + (prefix.endsWith("Indirect_") ? type + "_" + chunk : chunk) + ".class";
+                    try (InputStream in = PgliteModule.class.getResourceAsStream(name)) {
+                        if (in == null) {
+                            continue;
+                        }
+                        classes++;
+                        for (var method : codeLengths(in.readAllBytes())) {
+                            if (method.length > HUGE_METHOD) {
+                                huge.add(name + " " + method.name + " (" + method.length + " bytes)");
+                            }
+                        }
+                    }
+                }
+                if (!prefix.endsWith("Indirect_")) {
+                    break;
+                }
+            }
+        }
+        assertTrue(classes >= 25, classes + " dispatch classes (expected: the 5 host-call and at least 20 call_indirect ones)");
+        assertEquals(List.of(), huge, "methods HotSpot will not compile");
+    }
+
     private record Method(String name, int length) {
     }
 
