@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +34,27 @@ final class BuildFiles {
     }
 
     /** Whether {@code stamp} exists and records exactly {@code inputsKey}. */
+    /**
+     * Rewrites every class file under {@code classes} in place with {@code rewrite}, which returns its argument
+     * itself for a class it leaves alone; returns how many of how many classes it changed.
+     */
+    static int[] rewriteClasses(Path classes, UnaryOperator<byte[]> rewrite) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(classes)) {
+            files = walk.filter(file -> file.toString().endsWith(".class")).sorted().toList();
+        }
+        int changed = 0;
+        for (Path file : files) {
+            byte[] original = Files.readAllBytes(file);
+            byte[] rewritten = rewrite.apply(original);
+            if (rewritten != original) {
+                Files.write(file, rewritten);
+                changed++;
+            }
+        }
+        return new int[] {changed, files.size()};
+    }
+
     static boolean stampMatches(Path stamp, String inputsKey) throws IOException {
         return Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(inputsKey);
     }

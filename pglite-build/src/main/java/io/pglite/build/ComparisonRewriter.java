@@ -1,12 +1,10 @@
 package io.pglite.build;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
@@ -98,21 +96,9 @@ public final class ComparisonRewriter {
                     + "): update pglite.comparisons.version in pglite-wasm/pom.xml, which recompiles");
         }
         Path classes = options.path("classes");
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(classes)) {
-            files = walk.filter(file -> file.toString().endsWith(".class")).sorted().toList();
-        }
-        int rewrittenClasses = 0;
-        for (Path file : files) {
-            byte[] original = Files.readAllBytes(file);
-            byte[] rewritten = rewrite(original);
-            if (rewritten != original) {
-                Files.write(file, rewritten);
-                rewrittenClasses++;
-            }
-        }
+        int[] rewritten = BuildFiles.rewriteClasses(classes, ComparisonRewriter::rewrite);
         boolean helperWritten = BuildFiles.writeIfChanged(classes.resolve(HELPER + ".class"), helperClass());
-        System.out.printf("[ComparisonRewriter] %d of %d classes rewritten, helper %s%n", rewrittenClasses, files.size(),
+        System.out.printf("[ComparisonRewriter] %d of %d classes rewritten, helper %s%n", rewritten[0], rewritten[1],
                 helperWritten ? "written" : "unchanged");
     }
 

@@ -1,8 +1,6 @@
 package io.pglite.build;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -10,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
@@ -50,21 +47,8 @@ public final class SwitchMethodSplitter {
     }
 
     public static void main(String[] args) throws IOException {
-        Path classes = Args.parse(args).path("classes");
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(classes)) {
-            files = walk.filter(file -> file.toString().endsWith(".class")).sorted().toList();
-        }
-        int split = 0;
-        for (Path file : files) {
-            byte[] original = Files.readAllBytes(file);
-            byte[] rewritten = split(original, CASES_PER_PART);
-            if (rewritten != original) {
-                Files.write(file, rewritten);
-                split++;
-            }
-        }
-        System.out.printf("[SwitchMethodSplitter] %d of %d classes had switch methods split%n", split, files.size());
+        int[] split = BuildFiles.rewriteClasses(Args.parse(args).path("classes"), c -> split(c, CASES_PER_PART));
+        System.out.printf("[SwitchMethodSplitter] %d of %d classes had switch methods split%n", split[0], split[1]);
     }
 
     /** The class with its large switch methods split, or {@code classFile} itself when it has none. */
