@@ -36,9 +36,9 @@ final class BuildFiles {
     /** Whether {@code stamp} exists and records exactly {@code inputsKey}. */
     /**
      * Rewrites every class file under {@code classes} in place with {@code rewrite}, which returns its argument
-     * itself for a class it leaves alone; returns how many of how many classes it changed.
+     * itself for a class it leaves alone.
      */
-    static int[] rewriteClasses(Path classes, UnaryOperator<byte[]> rewrite) throws IOException {
+    static Rewritten rewriteClasses(Path classes, UnaryOperator<byte[]> rewrite) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(classes)) {
             files = walk.filter(file -> file.toString().endsWith(".class")).sorted().toList();
@@ -52,7 +52,11 @@ final class BuildFiles {
                 changed++;
             }
         }
-        return new int[] {changed, files.size()};
+        return new Rewritten(changed, files.size());
+    }
+
+    /** What {@link #rewriteClasses} did: {@code changed} of the {@code classes} it read. */
+    record Rewritten(int changed, int classes) {
     }
 
     static boolean stampMatches(Path stamp, String inputsKey) throws IOException {

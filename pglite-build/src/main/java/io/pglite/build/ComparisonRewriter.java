@@ -96,9 +96,9 @@ public final class ComparisonRewriter {
                     + "): update pglite.comparisons.version in pglite-wasm/pom.xml, which recompiles");
         }
         Path classes = options.path("classes");
-        int[] rewritten = BuildFiles.rewriteClasses(classes, ComparisonRewriter::rewrite);
+        BuildFiles.Rewritten rewritten = BuildFiles.rewriteClasses(classes, ComparisonRewriter::rewrite);
         boolean helperWritten = BuildFiles.writeIfChanged(classes.resolve(HELPER + ".class"), helperClass());
-        System.out.printf("[ComparisonRewriter] %d of %d classes rewritten, helper %s%n", rewritten[0], rewritten[1],
+        System.out.printf("[ComparisonRewriter] %d of %d classes rewritten, helper %s%n", rewritten.changed(), rewritten.classes(),
                 helperWritten ? "written" : "unchanged");
     }
 

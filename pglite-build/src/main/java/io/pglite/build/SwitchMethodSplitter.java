@@ -47,8 +47,8 @@ public final class SwitchMethodSplitter {
     }
 
     public static void main(String[] args) throws IOException {
-        int[] split = BuildFiles.rewriteClasses(Args.parse(args).path("classes"), c -> split(c, CASES_PER_PART));
-        System.out.printf("[SwitchMethodSplitter] %d of %d classes had switch methods split%n", split[0], split[1]);
+        BuildFiles.Rewritten split = BuildFiles.rewriteClasses(Args.parse(args).path("classes"), c -> split(c, CASES_PER_PART));
+        System.out.printf("[SwitchMethodSplitter] %d of %d classes had switch methods split%n", split.changed(), split.classes());
     }
 
     /** The class with its large switch methods split, or {@code classFile} itself when it has none. */

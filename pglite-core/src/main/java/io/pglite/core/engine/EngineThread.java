@@ -21,7 +21,7 @@ public final class EngineThread implements AutoCloseable {
     private volatile Thread thread;
 
     public EngineThread(String name, long stackSize) {
-        executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new TaskQueue(SpinWait.configured()), task -> {
+        executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new TaskQueue(), task -> {
             Thread t = new Thread(null, task, name, stackSize);
             t.setDaemon(true);
             thread = t;
@@ -131,12 +131,8 @@ public final class EngineThread implements AutoCloseable {
 
     /** The engine thread's queue: it spins for its next task before it sleeps. */
     private static final class TaskQueue extends LinkedBlockingQueue<Runnable> {
-        private final SpinWait taskWait;
+        private final SpinWait taskWait = SpinWait.configured();
         private final BooleanSupplier hasTask = () -> !isEmpty();
-
-        TaskQueue(SpinWait taskWait) {
-            this.taskWait = taskWait;
-        }
 
         @Override
         public Runnable take() throws InterruptedException {
