@@ -28,7 +28,7 @@ final class EngineModule {
                     throw new EngineStartException("engine asset io/pglite/wasm/PgliteModule.meta is not on the class path;"
                             + " the io.pglite:pglite-wasm jar is missing or incomplete");
                 }
-                return Parser.builder().withValidation(false).build().parse(meta);
+                return Parser.builder().withValidation(false).build().parse(() -> meta);
             } catch (IOException e) {
                 throw new UncheckedIOException("engine asset io/pglite/wasm/PgliteModule.meta is unreadable", e);
             }

@@ -53,7 +53,7 @@ final class SideModules {
                 throw new EngineStartException("engine asset io/pglite/wasm/" + DIRECTORY + entry.name
                         + ".meta is not on the class path; the io.pglite:pglite-wasm jar is incomplete");
             }
-            module = Parser.builder().withValidation(false).build().parse(meta);
+            module = Parser.builder().withValidation(false).build().parse(() -> meta);
         } catch (IOException e) {
             throw new UncheckedIOException("engine asset io/pglite/wasm/" + DIRECTORY + entry.name + ".meta is unreadable", e);
         }

@@ -8,15 +8,21 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every function of pglite.wasm compiles to a JVM method HotSpot's JIT accepts: at most 8,000 bytes of bytecode
  * ({@code -XX:+DontCompileHugeMethods}, the default, leaves larger methods to the bytecode interpreter for good).
  * pglite-wasm's build splits function bodies toward 4,000 bytes of wasm so that this holds. Reads the methods'
- * {@code Code} attributes from the generated classes.
+ * {@code Code} attributes from the generated classes, and checks the classes' sizes.
  */
 class NoHugeMethodTest {
 
@@ -27,24 +33,37 @@ class NoHugeMethodTest {
     void everyCompiledFunctionFitsHotSpotsJitLimit() throws IOException {
         List<String> huge = new ArrayList<>();
         int functions = 0;
-        for (int group = 0; ; group++) {
-            String name = "PgliteModuleMachineFuncGroup_" + group + ".class";
-            try (InputStream in = PgliteModule.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    break;
-                }
-                for (var method : codeLengths(in.readAllBytes())) {
-                    if (method.name.startsWith("func_")) {
-                        functions++;
-                        if (method.length > HUGE_METHOD) {
-                            huge.add(method.name + " (" + method.length + " bytes)");
-                        }
+        for (String name : classes("PgliteModuleMachineFunctions_")) {
+            for (var method : codeLengths(classFile(name))) {
+                if (method.name.startsWith("func_")) {
+                    functions++;
+                    if (method.length > HUGE_METHOD) {
+                        huge.add(name + "." + method.name + " (" + method.length + " bytes)");
                     }
                 }
             }
         }
         assertTrue(functions > 13_725, functions + " compiled functions (expected: pglite.wasm's and the split-off ones)");
         assertEquals(List.of(), huge, "methods HotSpot will not compile");
+    }
+
+    /**
+     * pglite-build's {@code FunctionRegrouper} moves the functions out of Chicory's few classes of several MB, which
+     * a JVM reads and verifies whole at the first call of any of their functions, into small ones.
+     */
+    @Test
+    void theFunctionsAreHeldBySmallClasses() throws IOException {
+        assertEquals(List.of(), classes("PgliteModuleMachineFuncGroup_"), "Chicory's own function classes");
+        List<String> large = new ArrayList<>();
+        List<String> holders = classes("PgliteModuleMachineFunctions_");
+        for (String name : holders) {
+            int size = classFile(name).length;
+            if (size > 64 * 1024) {
+                large.add(name + " (" + size + " bytes)");
+            }
+        }
+        assertTrue(holders.size() > 500, holders.size() + " function classes");
+        assertEquals(List.of(), large, "function classes over 64 KiB");
     }
 
     /**
@@ -55,30 +74,49 @@ class NoHugeMethodTest {
     @Test
     void everyDispatchMethodFitsHotSpotsJitLimit() throws IOException {
         List<String> huge = new ArrayList<>();
-        int classes = 0;
-        for (String prefix : List.of("PgliteModuleMachineIndirect_", "PgliteModuleMachineDispatch_")) {
-            for (int type = 0; type < 64; type++) {
-                for (int chunk = 0; chunk < 65536; chunk += 4096) {
-                    String name = prefix + (prefix.endsWith("Indirect_") ? type + "_" + chunk : chunk) + ".class";
-                    try (InputStream in = PgliteModule.class.getResourceAsStream(name)) {
-                        if (in == null) {
-                            continue;
-                        }
-                        classes++;
-                        for (var method : codeLengths(in.readAllBytes())) {
-                            if (method.length > HUGE_METHOD) {
-                                huge.add(name + " " + method.name + " (" + method.length + " bytes)");
-                            }
-                        }
-                    }
-                }
-                if (!prefix.endsWith("Indirect_")) {
-                    break;
+        List<String> dispatchers = new ArrayList<>(classes("PgliteModuleMachineIndirect_"));
+        dispatchers.addAll(classes("PgliteModuleMachineDispatch_"));
+        for (String name : dispatchers) {
+            for (var method : codeLengths(classFile(name))) {
+                if (method.length > HUGE_METHOD) {
+                    huge.add(name + " " + method.name + " (" + method.length + " bytes)");
                 }
             }
         }
-        assertTrue(classes >= 25, classes + " dispatch classes (expected: the 5 host-call and at least 20 call_indirect ones)");
+        assertTrue(dispatchers.size() >= 25, dispatchers.size() + " dispatch classes (expected: the 5 host-call and at"
+                + " least 20 call_indirect ones)");
         assertEquals(List.of(), huge, "methods HotSpot will not compile");
+    }
+
+    /** Simple names of the classes of pglite-wasm's package that start with {@code prefix}, from its jar or directory. */
+    private static List<String> classes(String prefix) throws IOException {
+        Path location;
+        try {
+            location = Path.of(PgliteModule.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+        String directory = PgliteModule.class.getPackageName().replace('.', '/') + "/";
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(location)) {
+            try (Stream<Path> files = Files.list(location.resolve(directory))) {
+                files.forEach(file -> names.add(file.getFileName().toString()));
+            }
+        } else {
+            try (ZipFile jar = new ZipFile(location.toFile())) {
+                jar.stream().map(ZipEntry::getName)
+                        .filter(name -> name.startsWith(directory) && name.indexOf('/', directory.length()) < 0)
+                        .forEach(name -> names.add(name.substring(directory.length())));
+            }
+        }
+        return names.stream().filter(name -> name.startsWith(prefix) && name.endsWith(".class"))
+                .map(name -> name.substring(0, name.length() - ".class".length())).sorted().toList();
+    }
+
+    private static byte[] classFile(String simpleName) throws IOException {
+        try (InputStream in = PgliteModule.class.getResourceAsStream(simpleName + ".class")) {
+            return in.readAllBytes();
+        }
     }
 
     private record Method(String name, int length) {
