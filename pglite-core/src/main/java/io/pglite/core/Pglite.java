@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -585,7 +586,12 @@ public final class Pglite implements AutoCloseable {
             boolean durable = fsync != null ? fsync : dataDirectory.kind() == DataDirectory.Kind.PATH;
             EngineSettings settings = new EngineSettings("postgres", database(), (int) (maxMemory / 65536), durable,
                     Extensions.preloaded(extensions));
-            Engine.preload();
+            boolean imaged = snapshot == null && dataDirectory.kind() == DataDirectory.Kind.MEMORY;
+            Engine.preload(settings, () -> {
+                if (imaged && StartImage.serves(settings, extensions)) {
+                    StartImage.get();
+                }
+            });
             ClusterDirectory directory = null;
             EngineThread thread = null;
             PgServer server = null;
@@ -594,15 +600,11 @@ public final class Pglite implements AutoCloseable {
                 ClusterDirectory cluster = directory;
                 thread = new EngineThread(instanceName + "-engine", engineStackSize);
                 Pglite pglite = new Pglite(instanceName, thread, directory, settings, restartOnFailure, connectionWaitTimeout);
-                // bound first, so that a port in use fails at once; clients queue until the engine runs
-                server = PgServer.start(pglite.new ServedBackend(),
-                        new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
-                pglite.server = server;
-                boolean imaged = snapshot == null && cluster == null;
-                Snapshot image = imaged ? PreparedImages.find(settings, extensions) : null;
-                Snapshot from = image != null ? image : snapshot;
-                boolean prepares = imaged && image == null;
-                thread.call(() -> {
+                // the engine starts while the server binds: in a young JVM each takes a few hundred ms;
+                // clients that connect before the engine runs wait for it
+                Future<Boolean> engineStart = thread.submit(() -> {
+                    Snapshot image = imaged ? PreparedImages.find(settings, extensions) : null;
+                    Snapshot from = image != null ? image : snapshot;
                     if (from != null) {
                         pglite.engine = Engine.startFrom(instanceName, InstanceFiles.inMemory(instanceName), settings,
                                 from.engine);
@@ -615,8 +617,17 @@ public final class Pglite implements AutoCloseable {
                     if (image == null) {
                         Extensions.create(instanceName, pglite.engine, extensions);
                     }
-                    return null;
+                    return imaged && image == null;
                 });
+                try {
+                    server = PgServer.start(pglite.new ServedBackend(),
+                            new ServerSettings(host, port, user, password, settings.database(), connectionWaitTimeout));
+                } catch (RuntimeException | Error e) {
+                    stopEngine(thread, engineStart, pglite, e);
+                    throw e;
+                }
+                pglite.server = server;
+                boolean prepares = EngineThread.join(engineStart);
                 if (prepares) {
                     PreparedImages.offer(settings, extensions, pglite.snapshot());
                 }
@@ -642,6 +653,23 @@ public final class Pglite implements AutoCloseable {
                     throw new PgliteStartupException(instanceName + " could not start: " + e.getMessage(), e);
                 }
                 throw new PgliteStartupException(instanceName + " could not start: " + e, e);
+            }
+        }
+
+        /**
+         * After the server failed to start: waits for the engine's start and shuts the engine down
+         * cleanly, so that a data directory is left as after a close. What fails meanwhile is
+         * added to {@code serverFailure}, which is the one to report.
+         */
+        private static void stopEngine(EngineThread thread, Future<Boolean> engineStart, Pglite pglite, Throwable serverFailure) {
+            try {
+                EngineThread.join(engineStart);
+                thread.call(() -> {
+                    pglite.engine.close(true);
+                    return null;
+                });
+            } catch (RuntimeException | Error e) {
+                serverFailure.addSuppressed(e);
             }
         }
 

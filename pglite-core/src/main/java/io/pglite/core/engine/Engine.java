@@ -74,11 +74,20 @@ public final class Engine {
     }
 
     /**
-     * Starts parsing the compiled module in the background, so that it overlaps with loading the
-     * file-system assets on a first start. Does nothing once the module is loaded.
+     * On the JVM's first start, runs {@code first} (say, reading a start image), allocates the wasm
+     * memory of an engine with {@code settings} and parses the compiled module, one after the other
+     * on a thread of their own, so that they overlap with what the starting thread does meanwhile
+     * (the server). Does nothing later.
      */
-    public static void preload() {
-        EngineModule.preload();
+    public static void preload(EngineSettings settings, Runnable first) {
+        Thread t = new Thread(first, "x"); t.setDaemon(true); t.start();
+        EngineModule.preload(() -> {
+            TrackedMemory.reserve(memoryLimits(settings));
+        });
+    }
+
+    private static MemoryLimits memoryLimits(EngineSettings settings) {
+        return new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages());
     }
 
     /**
@@ -146,7 +155,7 @@ public final class Engine {
 
     /** The module instantiated, its constructors run and the protocol callbacks installed: ready for main or a restore. */
     private void instantiate(EngineSettings settings) {
-        memory = TrackedMemory.create(new MemoryLimits(INITIAL_PAGES, settings.maxMemoryPages()));
+        memory = TrackedMemory.create(memoryLimits(settings));
         var module = EngineModule.module();
         ImportValues imports = EmscriptenImports.forModule(module, runtime, memory,
                 files.hostFunctions(runtime::memalign), environment(settings), SideModules::find);

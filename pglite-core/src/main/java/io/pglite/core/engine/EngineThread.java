@@ -43,19 +43,35 @@ public final class EngineThread implements AutoCloseable {
         long start = System.nanoTime();
         Future<T> future = executor.submit(task);
         resultWait.spinUntil(future::isDone, start);
+        try {
+            return join(future);
+        } finally {
+            resultWait.waited(System.nanoTime() - start);
+        }
+    }
+
+    /** Queues {@code task} without waiting for it: {@link #join} gets its result. */
+    public <T> Future<T> submit(Callable<T> task) {
+        return executor.submit(task);
+    }
+
+    /**
+     * Waits for a task {@link #submit} queued, even when interrupted (the engine cannot stop
+     * mid-statement; the interrupt is flagged again afterwards); its exceptions propagate unwrapped.
+     */
+    public static <T> T join(Future<T> future) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
                     return future.get();
                 } catch (InterruptedException e) {
-                    interrupted = true; // the engine cannot stop mid-statement; finish, then re-flag
+                    interrupted = true;
                 }
             }
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         } finally {
-            resultWait.waited(System.nanoTime() - start);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

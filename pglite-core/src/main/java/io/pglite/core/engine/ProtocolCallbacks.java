@@ -4,9 +4,9 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.TableInstance;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
@@ -53,7 +53,8 @@ final class ProtocolCallbacks {
                 new HostFunction("host", "system", UNARY, (i, a) -> result(handler.system((int) a[0]))),
                 new HostFunction("host", "popen", BINARY, (i, a) -> result(handler.popen((int) a[0], (int) a[1]))),
                 new HostFunction("host", "pclose", UNARY, (i, a) -> result(handler.pclose((int) a[0])))).build();
-        Instance helper = Instance.builder(Parser.parse(moduleBytes(mainTypes))).withImportValues(imports).build();
+        Instance helper = Instance.builder(EngineModule.parse(new ByteArrayInputStream(moduleBytes(mainTypes))))
+                .withImportValues(imports).build();
 
         ProtocolCallbacks callbacks = new ProtocolCallbacks();
         callbacks.helper = helper;

@@ -2,7 +2,6 @@ package io.pglite.core.engine;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.pglite.core.wasm.SideModuleCode;
 import io.pglite.wasm.PgliteModule;
@@ -46,16 +45,22 @@ final class SideModules {
         return entry == null ? null : LOADED.computeIfAbsent(path, p -> load(entry));
     }
 
+    /** The resource, beside {@link PgliteModule}, of the compiled module at {@code path}'s metadata. */
+    static String metaResource(String path) {
+        return DIRECTORY + INDEX.get(path).name + ".meta";
+    }
+
     private static SideModuleCode load(Entry entry) {
         WasmModule module;
-        try (InputStream meta = PgliteModule.class.getResourceAsStream(DIRECTORY + entry.name + ".meta")) {
+        String resource = DIRECTORY + entry.name + ".meta";
+        try (InputStream meta = PgliteModule.class.getResourceAsStream(resource)) {
             if (meta == null) {
-                throw new EngineStartException("engine asset io/pglite/wasm/" + DIRECTORY + entry.name
-                        + ".meta is not on the class path; the io.pglite:pglite-wasm jar is incomplete");
+                throw new EngineStartException("engine asset io/pglite/wasm/" + resource
+                        + " is not on the class path; the io.pglite:pglite-wasm jar is incomplete");
             }
-            module = Parser.builder().withValidation(false).build().parse(() -> meta);
+            module = EngineModule.parse(meta);
         } catch (IOException e) {
-            throw new UncheckedIOException("engine asset io/pglite/wasm/" + DIRECTORY + entry.name + ".meta is unreadable", e);
+            throw new UncheckedIOException("engine asset io/pglite/wasm/" + resource + " is unreadable", e);
         }
         MethodHandle constructor;
         try {

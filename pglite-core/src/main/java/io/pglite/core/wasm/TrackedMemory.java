@@ -1,8 +1,10 @@
 package io.pglite.core.wasm;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ConstantEvaluators;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.lang.ref.SoftReference;
@@ -46,8 +48,10 @@ public final class TrackedMemory implements Memory {
 
     private final ByteArrayMemory memory;
     private final byte[] dirty;
-    /** The image the clean chunks equal; null before the first capture or restore. */
+    /** The image the clean chunks equal; null while they are all zero (a new or zeroed memory). */
     private MemoryImage base;
+    /** Chunks the last restore wrote, for tests. */
+    private int restoreWrites;
 
     public TrackedMemory(MemoryLimits limits) {
         this.memory = new ByteArrayMemory(limits);
@@ -67,6 +71,16 @@ public final class TrackedMemory implements Memory {
     }
 
     /**
+     * Allocates a memory with {@code limits} for a later {@link #create} unless a spare one waits
+     * already: a young JVM spends about 0.1 s on the first 128 MiB (the kernel's page faults).
+     */
+    public static void reserve(MemoryLimits limits) {
+        if (SPARE.isEmpty()) {
+            SPARE.offerFirst(new SoftReference<>(new TrackedMemory(limits)));
+        }
+    }
+
+    /**
      * Gives the memory of an engine that will never run again to the next {@link #create}, once a
      * background thread has zeroed it, so that it cannot be told from a new one. A memory that grew
      * beyond its initial size is left to the GC, and one spare is enough.
@@ -76,9 +90,7 @@ public final class TrackedMemory implements Memory {
             return;
         }
         ZEROING.execute(() -> {
-            memory.fill((byte) 0, 0, memory.pages() * 65536);
-            Arrays.fill(dirty, (byte) 0);
-            base = null;
+            zero();
             SPARE.offerFirst(new SoftReference<>(this));
         });
     }
@@ -102,11 +114,7 @@ public final class TrackedMemory implements Memory {
         int chunkCount = memory.pages() * CHUNKS_PER_PAGE;
         byte[][] chunks = new byte[chunkCount][];
         for (int i = 0; i < chunkCount; i++) {
-            if (base != null && dirty[i] == 0 && i < base.chunkCount()) {
-                chunks[i] = base.chunk(i);
-            } else {
-                chunks[i] = copyUnlessZero(i);
-            }
+            chunks[i] = dirty[i] == 0 ? baseChunk(i) : copyUnlessZero(i);
         }
         Arrays.fill(dirty, 0, chunkCount, (byte) 0);
         base = new MemoryImage(memory.pages(), chunks);
@@ -114,8 +122,10 @@ public final class TrackedMemory implements Memory {
     }
 
     /**
-     * Makes the memory equal {@code image}: only the chunks written since {@code image} was
-     * captured or last restored, when it is this memory's base; every chunk otherwise. The memory
+     * Makes the memory equal {@code image}, writing only the chunks that may differ: those written
+     * since the last capture or restore, and those the base and {@code image} do not share (images
+     * captured one after the other share their unchanged chunks, so a reset to the base writes only
+     * what the backend touched, and a new memory only {@code image}'s non-zero chunks). The memory
      * grows to the image's size if smaller; if larger, the pages beyond are zeroed.
      */
     public void restore(MemoryImage image) {
@@ -123,10 +133,11 @@ public final class TrackedMemory implements Memory {
             memory.grow(image.pages() - memory.pages());
         }
         int chunkCount = memory.pages() * CHUNKS_PER_PAGE;
-        boolean incremental = image == base;
+        int writes = 0;
         for (int i = 0; i < chunkCount; i++) {
-            if (!incremental || dirty[i] != 0) {
-                byte[] chunk = i < image.chunkCount() ? image.chunk(i) : null;
+            byte[] chunk = i < image.chunkCount() ? image.chunk(i) : null;
+            if (dirty[i] != 0 || baseChunk(i) != chunk) {
+                writes++;
                 if (chunk != null) {
                     memory.write(i << CHUNK_SHIFT, chunk, 0, CHUNK_SIZE);
                 } else {
@@ -136,6 +147,17 @@ public final class TrackedMemory implements Memory {
         }
         Arrays.fill(dirty, 0, chunkCount, (byte) 0);
         base = image;
+        restoreWrites = writes;
+    }
+
+    /** How many chunks the last {@link #restore} wrote. */
+    int restoreWrites() {
+        return restoreWrites;
+    }
+
+    /** What a clean chunk holds: the base's chunk, null for zero. */
+    private byte[] baseChunk(int index) {
+        return base != null && index < base.chunkCount() ? base.chunk(index) : null;
     }
 
     /** How many chunks were written since the last capture or restore. */
@@ -202,7 +224,12 @@ public final class TrackedMemory implements Memory {
     @Override
     public void initialize(Instance instance, DataSegment[] dataSegments) {
         memory.initialize(instance, dataSegments);
-        touch(0, memory.pages() * 65536);
+        for (DataSegment segment : dataSegments) {
+            if (segment instanceof ActiveDataSegment active) { // where ByteArrayMemory.initialize wrote it
+                touch((int) ConstantEvaluators.computeConstantValue(instance, active.offsetInstructions())[0],
+                        active.data().length);
+            }
+        }
     }
 
     @Override
@@ -310,8 +337,14 @@ public final class TrackedMemory implements Memory {
 
     @Override
     public void zero() {
-        memory.zero();
-        touch(0, memory.pages() * 65536);
+        int chunkCount = memory.pages() * CHUNKS_PER_PAGE;
+        for (int i = 0; i < chunkCount; i++) {
+            if (dirty[i] != 0 || baseChunk(i) != null) {
+                memory.fill((byte) 0, i << CHUNK_SHIFT, (i << CHUNK_SHIFT) + CHUNK_SIZE);
+            }
+        }
+        Arrays.fill(dirty, 0, chunkCount, (byte) 0);
+        base = null;
     }
 
     @Override

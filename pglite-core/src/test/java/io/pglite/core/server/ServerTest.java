@@ -2,19 +2,24 @@ package io.pglite.core.server;
 
 import static io.pglite.core.server.PgjdbcTest.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pglite.core.DataDirectory;
 import io.pglite.core.Pglite;
 import io.pglite.core.PgliteStartupException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Binding, authentication and the startup checks of the server. */
 class ServerTest {
@@ -25,6 +30,23 @@ class ServerTest {
                     () -> Pglite.builder().withPort(taken.getLocalPort()).start());
             assertTrue(e.getMessage().contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), e.getMessage());
             assertTrue(e.getMessage().contains("port 0 for a free one"), e.getMessage());
+        }
+    }
+
+    /** The engine starts while the server binds; when the bind fails, the engine is shut down as by a close. */
+    @Test
+    void aPortInUseLeavesADataDirectoryAsAfterAClose(@TempDir Path dir) throws Exception {
+        try (Pglite first = Pglite.builder().withDataDirectory(DataDirectory.at(dir)).start()) {
+            first.query("CREATE TABLE kept (x int)");
+            first.query("INSERT INTO kept VALUES (7)");
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThrows(PgliteStartupException.class,
+                    () -> Pglite.builder().withDataDirectory(DataDirectory.at(dir)).withPort(taken.getLocalPort()).start());
+        }
+        assertFalse(Files.exists(dir.resolve("postmaster.pid")), "the backend of the failed start ran its shutdown");
+        try (Pglite again = Pglite.builder().withDataDirectory(DataDirectory.at(dir)).start()) {
+            assertEquals("7", again.query("SELECT x FROM kept").singleValue());
         }
     }
 

@@ -71,6 +71,39 @@ class TrackedMemoryTest {
     }
 
     @Test
+    void aRestoreWritesOnlyTheChunksThatMayDiffer() {
+        memory.writeI32(0, 1);
+        memory.writeI32(65536, 2);
+        MemoryImage first = memory.capture();
+        memory.writeI32(3 * TrackedMemory.CHUNK_SIZE, 3);
+        MemoryImage second = memory.capture(); // shares chunks 0 and 16 with the first
+
+        TrackedMemory fresh = new TrackedMemory(new MemoryLimits(2, 16));
+        fresh.restore(second);
+        assertEquals(3, fresh.restoreWrites(), "a new memory is zero: only the image's non-zero chunks");
+        assertArrayEquals(memory.readBytes(0, 2 * 65536), fresh.readBytes(0, 2 * 65536));
+
+        fresh.writeI32(5 * TrackedMemory.CHUNK_SIZE, 9);
+        fresh.restore(first);
+        assertEquals(2, fresh.restoreWrites(), "the chunk written since, and the one the images do not share");
+        memory.restore(first);
+        assertArrayEquals(memory.readBytes(0, 2 * 65536), fresh.readBytes(0, 2 * 65536));
+    }
+
+    @Test
+    void zeroClearsWhatWasWrittenAndWhatTheBaseHeld() {
+        memory.writeI32(0, 1);
+        MemoryImage image = memory.capture();
+        memory.writeI32(7 * TrackedMemory.CHUNK_SIZE, 2);
+        memory.zero();
+        assertArrayEquals(new byte[2 * 65536], memory.readBytes(0, 2 * 65536));
+        assertEquals(0, memory.dirtyChunks());
+        memory.restore(image);
+        assertEquals(1, memory.readInt(0));
+        assertEquals(1, memory.restoreWrites());
+    }
+
+    @Test
     void aReleasedMemoryComesBackZeroedAndOneThatGrewDoesNot() throws InterruptedException {
         Thread.sleep(200); // let spares of engines closed before this test land, then drop them
         TrackedMemory.create(new MemoryLimits(1, 1));
