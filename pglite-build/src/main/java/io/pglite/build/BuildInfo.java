@@ -13,12 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * Writes {@code pglite-build.properties}, the record of what the engine artifact was built from: the PGlite package
- * version and integrity, SHA-256 of {@code pglite.wasm} and {@code pglite.data}, the PostgreSQL version (read from
- * the version string compiled into the wasm, checked against the cluster's {@code PG_VERSION}), the Chicory version
- * and the functions left to Chicory's interpreter.
+ * version and integrity, SHA-256 of {@code pglite.wasm}, {@code pglite.data} and the cluster pack, the PostgreSQL
+ * version (read from the version string compiled into the wasm, checked against the cluster's {@code PG_VERSION}),
+ * the Chicory version and the functions left to Chicory's interpreter.
  *
- * <p>Options: {@code --pglite-version V --integrity I --wasm F --data F --pgdata pgdata.tar --chicory-version V
- * --split "FunctionSplitter 3, target 4000, max 30000" --out pglite-build.properties}.
+ * <p>Options: {@code --pglite-version V --integrity I --wasm F --data F --pgdata pgdata.tar --cluster-pack pgdata.pack
+ * --chicory-version V --split "FunctionSplitter 3, target 4000, max 30000" --out pglite-build.properties}.
  */
 public final class BuildInfo {
 
@@ -41,6 +41,8 @@ public final class BuildInfo {
         properties.put("pglite.integrity", options.string("integrity"));
         properties.put("pglite.wasm.sha256", Digests.sha256Hex(Files.readAllBytes(options.path("wasm"))));
         properties.put("pglite.data.sha256", Digests.sha256Hex(Files.readAllBytes(options.path("data"))));
+        // snapshot files refer to the pack's chunks by number
+        properties.put("pglite.cluster.sha256", Digests.sha256Hex(Files.readAllBytes(options.path("cluster-pack"))));
         properties.put("postgres.major", postgres.major());
         properties.put("postgres.version", postgres.full());
         properties.put("chicory.version", options.string("chicory-version"));

@@ -15,8 +15,8 @@ final class TarWriter implements Closeable {
     static final int BLOCK = 512;
     /** Modification time of every entry: 2000-01-01T00:00:00Z. */
     static final long MTIME = 946_684_800L;
-    private static final int DIRECTORY_MODE = 0750;
-    private static final int FILE_MODE = 0600;
+    static final int DIRECTORY_MODE = 0750;
+    static final int FILE_MODE = 0600;
 
     private final OutputStream out;
 

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +35,7 @@ public final class Engine {
     private static final byte[] NOTHING = new byte[0];
     /** How many backends ran PostgreSQL's start-up in this JVM; tests check that clones skip it. */
     static final AtomicInteger startUps = new AtomicInteger();
+    private static final AtomicBoolean PRELOADED = new AtomicBoolean();
 
     /** PGlite's single-user start parameters, before {@code [-F] -D <PGDATA> <database>}. */
     private static final List<String> START_PARAMS = List.of(
@@ -74,16 +76,25 @@ public final class Engine {
     }
 
     /**
-     * On the JVM's first start, runs {@code first} (say, reading a start image), allocates the wasm
-     * memory of an engine with {@code settings} and parses the compiled module, one after the other
-     * on a thread of their own, so that they overlap with what the starting thread does meanwhile
-     * (the server). Does nothing later.
+     * On the JVM's first start, runs {@code alongside} (say, reading a start image) on one thread,
+     * and allocates the wasm memory of an engine with {@code settings}, then parses the compiled
+     * module, on another, so that they overlap with what the starting thread does meanwhile (the
+     * server). Does nothing later.
      */
-    public static void preload(EngineSettings settings, Runnable first) {
-        Thread t = new Thread(first, "x"); t.setDaemon(true); t.start();
-        EngineModule.preload(() -> {
-            TrackedMemory.reserve(memoryLimits(settings));
-        });
+    public static void preload(EngineSettings settings, Runnable alongside) {
+        if (PRELOADED.compareAndSet(false, true)) {
+            daemon("pglite-preload-1", alongside);
+            daemon("pglite-preload-2", () -> {
+                TrackedMemory.reserve(memoryLimits(settings));
+                EngineModule.module();
+            });
+        }
+    }
+
+    private static void daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static MemoryLimits memoryLimits(EngineSettings settings) {

@@ -61,10 +61,10 @@ final class EngineAssets {
     }
 
     private static ClusterImage loadCluster() {
-        try (InputStream in = open("pgdata.tar")) {
-            return ClusterImage.fromTar(in);
+        try {
+            return ClusterImage.fromPack(read("pgdata.pack"));
         } catch (IOException e) {
-            throw new UncheckedIOException("engine asset io/pglite/wasm/pgdata.tar is unreadable: " + e.getMessage(), e);
+            throw new UncheckedIOException("engine asset io/pglite/wasm/pgdata.pack is unreadable: " + e.getMessage(), e);
         }
     }
 

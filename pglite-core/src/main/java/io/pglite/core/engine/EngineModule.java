@@ -53,21 +53,6 @@ final class EngineModule {
         }
     }
 
-    private static volatile boolean preloading;
-
-    /** Once per JVM: runs {@code first}, then parses the module, on a thread of their own. */
-    static void preload(Runnable first) {
-        if (!preloading) {
-            preloading = true;
-            Thread loader = new Thread(() -> {
-                first.run();
-                module();
-            }, "pglite-module-loader");
-            loader.setDaemon(true);
-            loader.start();
-        }
-    }
-
     static WasmModule module() {
         return Holder.MODULE;
     }

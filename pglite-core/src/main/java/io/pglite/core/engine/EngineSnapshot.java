@@ -23,8 +23,11 @@ import java.util.zip.InflaterInputStream;
  */
 public final class EngineSnapshot {
     private static final String MAGIC = "pglite-java snapshot";
-    /** 2: the database name follows the instance name; 3: the working directory and umask follow the descriptors. */
-    private static final int FORMAT = 3;
+    /**
+     * 2: the database name follows the instance name; 3: the working directory and umask follow the
+     * descriptors; 4: files of the cluster pack as shipped are written as references to it.
+     */
+    private static final int FORMAT = 4;
 
     /** The name of the instance it was taken of. */
     final String source;

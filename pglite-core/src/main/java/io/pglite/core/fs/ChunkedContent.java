@@ -14,7 +14,8 @@ import java.util.BitSet;
  */
 final class ChunkedContent implements FileContent {
     static final int CHUNK_SIZE = 8192;
-    private static final byte[] ZERO = new byte[CHUNK_SIZE];
+    /** The one all-zero chunk: files share it until they write to it. */
+    static final byte[] ZERO = new byte[CHUNK_SIZE];
 
     private byte[][] chunks;
     private int chunkCount;

@@ -14,15 +14,15 @@ import java.util.TreeMap;
 /**
  * Writes a {@link FileSystemSnapshot} and the open files of its descriptor table to a snapshot file,
  * and reads them back as a stand-alone file system that only serves as the source of a clone.
- * Chunks shared with the shipped cluster image and slices of the data bundle are written as
- * references: a file holds only what the instance changed.
+ * Files of the shipped cluster pack as shipped, chunks shared with it and slices of the data
+ * bundle are written as references: a file holds only what the instance changed.
  */
 public final class SnapshotCodec {
     private static final byte DIRECTORY = 'D';
     private static final byte FILE = 'F';
     private static final byte SYMLINK = 'L';
     private static final byte DEVICE = 'V';
-    private static final byte[] ZERO = new byte[ChunkedContent.CHUNK_SIZE];
+    private static final byte[] ZERO = ChunkedContent.ZERO;
     /** Stands for devices when reading: a clone uses its own devices, found by path. */
     private static final Device ABSENT = new Device() {
         @Override
@@ -37,30 +37,12 @@ public final class SnapshotCodec {
     };
 
     private final byte[] bundle;
-    private final Map<byte[], Integer> clusterChunkIds = new IdentityHashMap<>();
-    private final List<byte[]> clusterChunks = new ArrayList<>();
+    private final ClusterImage cluster;
 
     /** Against the shipped cluster image and data bundle of this build. */
     public SnapshotCodec(ClusterImage cluster, DataBundle bundle) {
         this.bundle = bundle.data();
-        index(cluster.root());
-    }
-
-    private void index(ClusterImage.DirectoryImage directory) {
-        // in name order: the image's own maps iterate in an order that differs from JVM to JVM
-        for (ClusterImage.Entry entry : new TreeMap<>(directory.children()).values()) {
-            if (entry instanceof ClusterImage.DirectoryImage child) {
-                index(child);
-            } else if (entry instanceof ClusterImage.FileImage file && file.content() instanceof FrozenContent frozen) {
-                for (int i = 0; i < frozen.chunkCount(); i++) {
-                    byte[] chunk = frozen.chunk(i);
-                    if (chunk != null && !clusterChunkIds.containsKey(chunk)) {
-                        clusterChunkIds.put(chunk, clusterChunks.size());
-                        clusterChunks.add(chunk);
-                    }
-                }
-            }
-        }
+        this.cluster = cluster;
     }
 
     /** Writes the file graph and {@code open}, the distinct open files with their positions then. */
@@ -154,16 +136,21 @@ public final class SnapshotCodec {
             out.writeInt((int) slice.size());
             return;
         }
+        if (content instanceof PackedContent packed && packed.isOf(cluster.chunks())) {
+            out.writeByte('P'); // a cluster file as shipped
+            out.writeInt(packed.index);
+            return;
+        }
         FrozenContent frozen = content instanceof FrozenContent f ? f : content.writableCopy().freeze();
         out.writeByte('Z');
         out.writeLong(frozen.size());
         out.writeInt(frozen.chunkCount());
         for (int i = 0; i < frozen.chunkCount(); i++) {
             byte[] chunk = frozen.chunk(i);
-            Integer shared = chunk == null ? null : clusterChunkIds.get(chunk);
+            int shared = chunk == null ? -1 : cluster.chunks().numberOf(chunk);
             if (chunk == null || Arrays.equals(chunk, ZERO)) {
                 out.writeByte(0);
-            } else if (shared != null) {
+            } else if (shared >= 0) {
                 out.writeByte(1);
                 out.writeInt(shared);
             } else {
@@ -292,6 +279,9 @@ public final class SnapshotCodec {
             }
             return new BundleSlice(bundle, offset, length);
         }
+        if (tag == 'P') {
+            return cluster.packedFile(in.readInt());
+        }
         if (tag != 'Z') {
             throw new IOException("corrupt snapshot file: content tag " + tag);
         }
@@ -303,10 +293,10 @@ public final class SnapshotCodec {
                 chunks[i] = ZERO;
             } else if (kind == 1) {
                 int id = in.readInt();
-                if (id < 0 || id >= clusterChunks.size()) {
+                if (id < 0 || id >= cluster.chunks().count()) {
                     throw new IOException("corrupt snapshot file: cluster chunk " + id);
                 }
-                chunks[i] = clusterChunks.get(id);
+                chunks[i] = cluster.chunks().chunk(id);
             } else {
                 chunks[i] = new byte[ChunkedContent.CHUNK_SIZE];
                 in.readFully(chunks[i]);

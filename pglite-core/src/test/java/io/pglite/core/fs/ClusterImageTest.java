@@ -9,106 +9,76 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class ClusterImageTest {
     private static final int CHUNK = ChunkedContent.CHUNK_SIZE;
 
     @Test
-    void tarDirectoriesFilesAndLinksBecomeTheVolumeTree() throws Exception {
-        byte[] tar = new TarBuilder()
-                .directory("./", 0750)
+    void packedDirectoriesAndFilesBecomeTheVolumeTree() throws Exception {
+        byte[] pack = new PackBuilder()
                 .file("PG_VERSION", 0600, "18\n".getBytes(StandardCharsets.UTF_8))
-                .directory("base/", 0700)
+                .directory("base", 0750)
+                .directory("base/1", 0700)
                 .file("base/1/112", 0640, bytes(3 * CHUNK + 5, (byte) 4))
-                .symlink("latest", "base/1")
+                .file("base/1/empty", 0600, new byte[0])
                 .build();
 
-        FileSystem fs = mounted(MemoryVolume.of(ClusterImage.fromTar(new ByteArrayInputStream(tar))));
+        FileSystem fs = mounted(MemoryVolume.of(ClusterImage.fromPack(pack)));
 
         assertEquals("18\n", new String(fs.readAllBytes("/data/PG_VERSION"), StandardCharsets.UTF_8));
         assertArrayEquals(bytes(3 * CHUNK + 5, (byte) 4), fs.readAllBytes("/data/base/1/112"));
+        assertArrayEquals(new byte[0], fs.readAllBytes("/data/base/1/empty"));
         assertEquals(0640, fs.stat("/data/base/1/112", true).permissions());
         assertEquals(0600, fs.stat("/data/PG_VERSION", true).permissions());
-        assertEquals(0750, fs.stat("/data", true).permissions());
-        assertEquals(0700, fs.stat("/data/base/1", true).permissions());
-        assertEquals(1_700_000_000L * 1_000_000_000L, fs.stat("/data/PG_VERSION", true).modifyTime());
-        assertEquals("base/1", fs.readlink("/data/latest"));
-        assertEquals(FileType.DIRECTORY, fs.stat("/data/latest", true).type());
+        assertEquals(0700, fs.stat("/data", true).permissions());
+        assertEquals(0750, fs.stat("/data/base", true).permissions());
+        assertEquals(PackBuilder.MODIFY_TIME, fs.stat("/data/PG_VERSION", true).modifyTime());
+        assertEquals(FileType.DIRECTORY, fs.stat("/data/base/1", true).type());
     }
 
     @Test
-    void namesAsPgliteDumpsThemStartWithASlash() throws Exception {
-        byte[] tar = new TarBuilder().file("/global/pg_control", 0600, new byte[] {1, 2}).build();
-
-        FileSystem fs = mounted(MemoryVolume.of(ClusterImage.fromTar(new ByteArrayInputStream(tar))));
-
-        assertArrayEquals(new byte[] {1, 2}, fs.readAllBytes("/data/global/pg_control"));
-    }
-
-    @Test
-    void gnuLongNamesAndPaxPathsNameTheNextEntry() throws Exception {
-        String longName = "base/" + "x".repeat(120);
-        byte[] tar = new TarBuilder()
-                .entry("././@LongLink", 'L', 0, (longName + "\0").getBytes(StandardCharsets.UTF_8), "")
-                .file("truncated", 0600, new byte[] {1})
-                .entry("pax", 'x', 0, "21 path=from-pax.txt\n".getBytes(StandardCharsets.UTF_8), "")
-                .file("ignored", 0600, new byte[] {2})
+    void aFilesChunksAreInflatedWhenItIsFirstRead() throws Exception {
+        byte[] pack = new PackBuilder()
+                .file("read", 0600, bytes(CHUNK, (byte) 1))
+                .file("unread", 0600, bytes(CHUNK, (byte) 2))
                 .build();
+        pack[pack.length - 1] ^= (byte) 0xFF; // damages the last chunk, the unread file's
+        pack[pack.length - 2] ^= (byte) 0xFF;
 
-        FileSystem fs = mounted(MemoryVolume.of(ClusterImage.fromTar(new ByteArrayInputStream(tar))));
+        FileSystem fs = mounted(MemoryVolume.of(ClusterImage.fromPack(pack)));
 
-        assertArrayEquals(new byte[] {1}, fs.readAllBytes("/data/" + longName));
-        assertArrayEquals(new byte[] {2}, fs.readAllBytes("/data/from-pax.txt"));
+        assertArrayEquals(bytes(CHUNK, (byte) 1), fs.readAllBytes("/data/read"));
+        IllegalStateException damaged = assertThrows(IllegalStateException.class, () -> fs.readAllBytes("/data/unread"));
+        assertTrue(damaged.getMessage().contains("chunk 1 of the cluster pack"), damaged.getMessage());
     }
 
     @Test
-    void gzippedInputIsRejectedAsNotATar() throws Exception {
-        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
-            out.write(new TarBuilder().file("a", 0600, new byte[] {1}).build());
-        }
+    void somethingElseOrATruncatedPackIsRefused() {
+        byte[] pack = new PackBuilder().file("f", 0600, bytes(CHUNK, (byte) 1)).build();
 
-        IOException e = assertThrows(IOException.class,
-                () -> ClusterImage.fromTar(new ByteArrayInputStream(gzipped.toByteArray())));
-        assertTrue(e.getMessage().contains("uncompressed ustar"), e.getMessage());
+        IOException truncated = assertThrows(IOException.class, () -> ClusterImage.fromPack(Arrays.copyOf(pack, 40)));
+        assertTrue(truncated.getMessage().contains("ends early"), truncated.getMessage());
+        IOException tar = assertThrows(IOException.class, () -> ClusterImage.fromPack(new byte[1024]));
+        assertTrue(tar.getMessage().contains("not a cluster pack"), tar.getMessage());
     }
 
     @Test
-    void entriesOutsideTheRootAreRejected() {
-        byte[] tar = new TarBuilder().file("../escape", 0600, new byte[] {1}).build();
-
-        IOException e = assertThrows(IOException.class, () -> ClusterImage.fromTar(new ByteArrayInputStream(tar)));
-        assertTrue(e.getMessage().contains("outside"), e.getMessage());
-    }
-
-    @Test
-    void hardLinkEntriesAreRejectedNamingTheEntry() {
-        byte[] tar = new TarBuilder().entry("link", '1', 0600, new byte[0], "target").build();
-
-        IOException e = assertThrows(IOException.class, () -> ClusterImage.fromTar(new ByteArrayInputStream(tar)));
-        assertTrue(e.getMessage().contains("link"), e.getMessage());
-    }
-
-    @Test
-    void allZeroChunksOfATarFileTakeNoMemory() throws Exception {
+    void allZeroChunksOfAPackedFileAreTheSharedZeroChunk() throws Exception {
         byte[] wal = new byte[4 * CHUNK];
         wal[0] = 1;
-        byte[] tar = new TarBuilder().file("pg_wal/000000010000000000000001", 0600, wal).build();
+        byte[] pack = new PackBuilder().directory("pg_wal", 0700).file("pg_wal/000000010000000000000001", 0600, wal).build();
 
-        MemoryVolume volume = MemoryVolume.of(ClusterImage.fromTar(new ByteArrayInputStream(tar)));
+        MemoryVolume volume = MemoryVolume.of(ClusterImage.fromPack(pack));
+        FrozenContent content = ((SharedContent) file(volume, "pg_wal/000000010000000000000001").content()).writableCopy().freeze();
 
-        FrozenContent content = assertInstanceOf(FrozenContent.class,
-                file(volume, "pg_wal/000000010000000000000001").content());
-        assertSame(content.chunk(1), content.chunk(2));
-        assertSame(content.chunk(2), content.chunk(3));
-        assertNotSame(content.chunk(0), content.chunk(1));
+        assertSame(ChunkedContent.ZERO, content.chunk(1));
+        assertSame(ChunkedContent.ZERO, content.chunk(3));
+        assertNotSame(ChunkedContent.ZERO, content.chunk(0));
     }
 
     @Test
@@ -120,7 +90,7 @@ class ClusterImageTest {
         write(mounted(first), "/data/rel", CHUNK + 1, new byte[] {9});
 
         ChunkedContent written = chunked(first, "rel");
-        FrozenContent untouched = (FrozenContent) file(second, "rel").content();
+        FrozenContent untouched = ((SharedContent) file(second, "rel").content()).writableCopy().freeze();
         assertSame(untouched.chunk(0), written.chunk(0));
         assertSame(untouched.chunk(2), written.chunk(2));
         assertNotSame(untouched.chunk(1), written.chunk(1));
@@ -170,7 +140,7 @@ class ClusterImageTest {
     }
 
     private static ClusterImage imageWithOneFile(byte[] content) throws IOException {
-        return ClusterImage.fromTar(new ByteArrayInputStream(new TarBuilder().file("rel", 0600, content).build()));
+        return ClusterImage.fromPack(new PackBuilder().file("rel", 0600, content).build());
     }
 
     static FileSystem mounted(Volume volume) throws ErrnoException {
