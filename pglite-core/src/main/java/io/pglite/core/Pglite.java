@@ -587,15 +587,15 @@ public final class Pglite implements AutoCloseable {
             EngineSettings settings = new EngineSettings("postgres", database(), (int) (maxMemory / 65536), durable,
                     Extensions.preloaded(extensions));
             boolean imaged = snapshot == null && dataDirectory.kind() == DataDirectory.Kind.MEMORY;
-            Engine.preload(settings, () -> {
-                if (imaged && StartImage.serves(settings, extensions)) {
-                    StartImage.get();
-                }
-            });
             ClusterDirectory directory = null;
             EngineThread thread = null;
             PgServer server = null;
             try {
+                Engine.preload(settings, () -> {
+                    if (imaged && StartImage.serves(settings, extensions)) {
+                        StartImage.get();
+                    }
+                });
                 directory = openDirectory(instanceName);
                 ClusterDirectory cluster = directory;
                 thread = new EngineThread(instanceName + "-engine", engineStackSize);

@@ -3,7 +3,6 @@ package io.pglite.core.engine;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.Table;
@@ -80,8 +79,11 @@ public final class Engine {
      * and allocates the wasm memory of an engine with {@code settings}, then parses the compiled
      * module, on another, so that they overlap with what the starting thread does meanwhile (the
      * server). Does nothing later.
+     *
+     * @throws EngineStartException when pglite-wasm is not on the class path
      */
     public static void preload(EngineSettings settings, Runnable alongside) {
+        EngineModule.requireCompiledModule(); // here, not in the background: the start fails with this message
         if (PRELOADED.compareAndSet(false, true)) {
             daemon("pglite-preload-1", alongside);
             daemon("pglite-preload-2", () -> {
@@ -91,8 +93,15 @@ public final class Engine {
         }
     }
 
+    /** Runs {@code task} on a daemon thread; what it fails with, the start that needs its result fails with too. */
     private static void daemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.DEBUG, () -> name + ": " + e);
+            }
+        }, name);
         thread.setDaemon(true);
         thread.start();
     }

@@ -57,6 +57,15 @@ final class EngineModule {
         return Holder.MODULE;
     }
 
+    /** Fails when pglite-wasm, which holds the compiled module, is not on the class path. */
+    static void requireCompiledModule() {
+        if (EngineModule.class.getClassLoader().getResource("io/pglite/wasm/PgliteModule.class") == null) {
+            throw new EngineStartException("the compiled engine, io.pglite.wasm.PgliteModule, is not on the class path:"
+                    + " the io.pglite:pglite-wasm jar is missing (pglite-core depends on it; keep io/pglite/wasm/** when"
+                    + " you shade)");
+        }
+    }
+
     /**
      * Parses the metadata of a module the build validated and compiled, skipping what nothing here
      * reads: validation; the SHA-256 of the whole module that Chicory's {@code Parser.parse(Supplier)}
