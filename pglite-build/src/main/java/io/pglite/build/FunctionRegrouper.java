@@ -31,40 +31,42 @@ import org.objectweb.asm.tree.MethodNode;
  * adapter for calls from the host), both public and static. This pass puts them into classes
  * {@code M}Functions_F of consecutive indices, F being the first one, each closed once it reaches a budget of
  * instructions, and points every call in the directory's classes at the new owner. The bytecode of the functions
- * is unchanged, frames included. When the classes already have that layout, nothing is written, so the pass runs
- * on every build.
+ * is unchanged, frames included. It does so for every machine whose holders it finds in a directory (the main
+ * module's, or the 69 side modules' of SideModuleCompiler, pgcrypto's 4.7 MB among them). When the classes
+ * already have that layout, nothing is written, so the pass runs on every build.
  */
 public final class FunctionRegrouper {
-    /** Instructions (ASM nodes, labels and frames included) per class: 20-30 KB of class file. */
+    /** Instructions (ASM nodes, labels and frames included) per class: about 14 KB of class file. */
     static final int BUDGET = 3000;
     private static final Pattern MEMBER = Pattern.compile("(func|call)_(\\d+)");
+    /** A function holder; group 1 is its machine class, group 2 says whose it is. */
+    private static final Pattern HOLDER = Pattern.compile("(.+)(FuncGroup|Functions)_\\d+");
 
     private FunctionRegrouper() {
     }
 
     /**
-     * Options: {@code --classes DIR} (the compiled module), {@code --machine NAME} (the machine class's internal
-     * name, e.g. {@code io/pglite/wasm/PgliteModuleMachine}) and {@code --copies DIR} (a directory that holds an
-     * earlier copy of the classes, such as {@code target/classes}: holders this pass removes are removed there too).
+     * Options: {@code --classes DIR} (compiled modules: their machine classes are found by their holders) and
+     * {@code --copies DIR} (a directory that holds an earlier copy of the classes, such as {@code target/classes}:
+     * holders this pass removes are removed there too).
      */
     public static void main(String[] args) throws IOException {
         Args options = Args.parse(args);
-        Path classes = options.path("classes");
-        Result result = regroup(classes, options.string("machine"), BUDGET);
+        Result result = regroup(options.path("classes"), BUDGET);
         for (String removed : result.removed()) {
             Files.deleteIfExists(options.path("copies").resolve(removed + ".class"));
         }
-        System.out.printf("[FunctionRegrouper] %d functions in %d classes; %d classes written, %d removed%n",
-                result.functions(), result.holders(), result.written(), result.removed().size());
+        System.out.printf("[FunctionRegrouper] %s: %d modules, %d functions in %d classes; %d classes written, %d removed%n",
+                options.path("classes"), result.modules(), result.functions(), result.holders(), result.written(),
+                result.removed().size());
     }
 
     /** What {@link #regroup} did; {@code removed} are internal names of holder classes it deleted. */
-    record Result(int functions, int holders, int written, List<String> removed) {
+    record Result(int modules, int functions, int holders, int written, List<String> removed) {
     }
 
-    /** Regroups the functions of machine class {@code machine} under {@code classes} into holders of {@code budget}. */
-    static Result regroup(Path classes, String machine, int budget) throws IOException {
-        Pattern holderName = Pattern.compile(Pattern.quote(machine) + "(?:FuncGroup|Functions)_\\d+");
+    /** Regroups the functions of every compiled module under {@code classes} into holders of {@code budget}. */
+    static Result regroup(Path classes, int budget) throws IOException {
         Map<String, Path> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(classes)) {
             walk.filter(file -> file.toString().endsWith(".class")).forEach(file -> {
@@ -72,20 +74,89 @@ public final class FunctionRegrouper {
                 files.put(relative.substring(0, relative.length() - ".class".length()), file);
             });
         }
-        // a fresh compile's FuncGroup classes make holders left from an earlier one stale
-        boolean compiled = files.keySet().stream().anyMatch(name -> name.startsWith(machine + "FuncGroup_"));
-        // index -> its methods; holder -> the indices it has now
-        TreeMap<Integer, List<MethodNode>> functions = new TreeMap<>();
-        Map<String, List<Integer>> current = new TreeMap<>();
+        Map<String, List<String>> holdersOf = new TreeMap<>();
+        for (String name : files.keySet()) {
+            Matcher holder = HOLDER.matcher(name);
+            if (holder.matches()) {
+                holdersOf.computeIfAbsent(holder.group(1), machine -> new ArrayList<>()).add(name);
+            }
+        }
+        List<Module> modules = new ArrayList<>();
+        for (Map.Entry<String, List<String>> machine : holdersOf.entrySet()) {
+            modules.add(Module.of(machine.getKey(), machine.getValue(), files, budget));
+        }
+        int functions = modules.stream().mapToInt(module -> module.functions.size()).sum();
+        int holders = modules.stream().mapToInt(module -> module.layout.size()).sum();
+        if (modules.stream().allMatch(Module::unchanged)) {
+            return new Result(modules.size(), functions, holders, 0, List.of());
+        }
+        Map<String, Map<Integer, String>> owners = new HashMap<>();
+        for (Module module : modules) {
+            owners.put(module.machine, module.owners());
+        }
+        int written = 0;
+        List<String> removed = new ArrayList<>();
+        for (Module module : modules) {
+            if (module.unchanged()) {
+                continue;
+            }
+            for (Map.Entry<String, List<Integer>> holder : module.layout.entrySet()) {
+                ClassNode node = new ClassNode();
+                node.visit(Opcodes.V11, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, holder.getKey(), null, "java/lang/Object", null);
+                for (int index : holder.getValue()) {
+                    node.methods.addAll(module.functions.get(index));
+                }
+                ClassWriter writer = new ClassWriter(0);
+                node.accept(writer);
+                if (BuildFiles.writeIfChanged(classes.resolve(holder.getKey() + ".class"), repoint(writer.toByteArray(), owners))) {
+                    written++;
+                }
+            }
+            for (String holder : module.current.keySet()) {
+                if (!module.layout.containsKey(holder)) {
+                    Files.delete(files.get(holder));
+                    removed.add(holder);
+                }
+            }
+        }
         for (Map.Entry<String, Path> file : files.entrySet()) {
-            if (holderName.matcher(file.getKey()).matches()) {
+            if (!HOLDER.matcher(file.getKey()).matches()) {
+                byte[] original = Files.readAllBytes(file.getValue());
+                byte[] repointed = repoint(original, owners);
+                if (repointed != original) {
+                    Files.write(file.getValue(), repointed);
+                    written++;
+                }
+            }
+        }
+        return new Result(modules.size(), functions, holders, written, removed);
+    }
+
+    /** The functions of one compiled module: where they are, and where they go. */
+    private static final class Module {
+        final String machine;
+        /** Index to its methods. */
+        final TreeMap<Integer, List<MethodNode>> functions = new TreeMap<>();
+        /** Holder to the indices it has now, and to those it gets. */
+        final Map<String, List<Integer>> current = new TreeMap<>();
+        Map<String, List<Integer>> layout;
+
+        private Module(String machine) {
+            this.machine = machine;
+        }
+
+        static Module of(String machine, List<String> holders, Map<String, Path> files, int budget) throws IOException {
+            Module module = new Module(machine);
+            // a fresh compile's FuncGroup classes make holders left from an earlier one stale
+            boolean compiled = holders.stream().anyMatch(name -> name.startsWith(machine + "FuncGroup_"));
+            for (String holder : holders) {
                 List<Integer> indices = new ArrayList<>();
-                if (!compiled || file.getKey().startsWith(machine + "FuncGroup_")) {
-                    for (MethodNode method : read(Files.readAllBytes(file.getValue())).methods) {
-                        int index = index(file.getKey(), method);
-                        List<MethodNode> members = functions.computeIfAbsent(index, i -> new ArrayList<>());
+                if (!compiled || holder.startsWith(machine + "FuncGroup_")) {
+                    for (MethodNode method : read(Files.readAllBytes(files.get(holder))).methods) {
+                        int index = index(holder, method);
+                        List<MethodNode> members = module.functions.computeIfAbsent(index, i -> new ArrayList<>());
                         if (members.stream().anyMatch(member -> member.name.equals(method.name))) {
-                            throw new IllegalStateException(file.getKey() + "." + method.name + " is in two classes");
+                            throw new IllegalStateException(holder + "." + method.name + " is in two classes");
                         }
                         members.add(method);
                         if (indices.isEmpty() || indices.get(indices.size() - 1) != index) {
@@ -93,47 +164,21 @@ public final class FunctionRegrouper {
                         }
                     }
                 }
-                current.put(file.getKey(), indices);
+                module.current.put(holder, indices);
             }
+            module.layout = layout(machine, module.functions, budget);
+            return module;
         }
-        Map<String, List<Integer>> layout = layout(machine, functions, budget);
-        if (layout.equals(current)) {
-            return new Result(functions.size(), layout.size(), 0, List.of());
+
+        boolean unchanged() {
+            return layout.equals(current);
         }
-        Map<Integer, String> owner = new HashMap<>();
-        layout.forEach((holder, indices) -> indices.forEach(index -> owner.put(index, holder)));
-        int written = 0;
-        for (Map.Entry<String, List<Integer>> holder : layout.entrySet()) {
-            ClassNode node = new ClassNode();
-            node.visit(Opcodes.V11, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, holder.getKey(), null, "java/lang/Object", null);
-            for (int index : holder.getValue()) {
-                node.methods.addAll(functions.get(index));
-            }
-            ClassWriter writer = new ClassWriter(0);
-            node.accept(writer);
-            if (BuildFiles.writeIfChanged(classes.resolve(holder.getKey() + ".class"),
-                    repoint(writer.toByteArray(), holderName, owner))) {
-                written++;
-            }
+
+        Map<Integer, String> owners() {
+            Map<Integer, String> owners = new HashMap<>();
+            layout.forEach((holder, indices) -> indices.forEach(index -> owners.put(index, holder)));
+            return owners;
         }
-        List<String> removed = new ArrayList<>();
-        for (String holder : current.keySet()) {
-            if (!layout.containsKey(holder)) {
-                Files.delete(files.get(holder));
-                removed.add(holder);
-            }
-        }
-        for (Map.Entry<String, Path> file : files.entrySet()) {
-            if (!holderName.matcher(file.getKey()).matches()) {
-                byte[] original = Files.readAllBytes(file.getValue());
-                byte[] repointed = repoint(original, holderName, owner);
-                if (repointed != original) {
-                    Files.write(file.getValue(), repointed);
-                    written++;
-                }
-            }
-        }
-        return new Result(functions.size(), layout.size(), written, removed);
     }
 
     /** Consecutive indices, a new holder whenever the current one reached {@code budget} instructions. */
@@ -170,8 +215,8 @@ public final class FunctionRegrouper {
         return node;
     }
 
-    /** {@code classFile} with calls to functions of holders pointed at {@code owner}'s; itself when it has none. */
-    private static byte[] repoint(byte[] classFile, Pattern holderName, Map<Integer, String> owner) {
+    /** {@code classFile} with calls to functions of holders pointed at their new owners; itself when it has none. */
+    private static byte[] repoint(byte[] classFile, Map<String, Map<Integer, String>> owners) {
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] changed = {false};
@@ -181,9 +226,11 @@ public final class FunctionRegrouper {
                 return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
                     @Override
                     public void visitMethodInsn(int opcode, String target, String method, String desc, boolean isInterface) {
-                        if (holderName.matcher(target).matches()) {
+                        Matcher holder = HOLDER.matcher(target);
+                        if (holder.matches()) {
                             Matcher member = MEMBER.matcher(method);
-                            String moved = member.matches() ? owner.get(Integer.parseInt(member.group(2))) : null;
+                            Map<Integer, String> owner = owners.get(holder.group(1));
+                            String moved = member.matches() && owner != null ? owner.get(Integer.parseInt(member.group(2))) : null;
                             if (moved == null) {
                                 throw new IllegalStateException("a call to " + target + "." + method + desc
                                         + ", which no holder of the module has");

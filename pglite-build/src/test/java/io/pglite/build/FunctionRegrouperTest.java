@@ -37,7 +37,7 @@ class FunctionRegrouperTest {
         writeModule(classes);
         List<Long> before = answers(classes);
 
-        FunctionRegrouper.Result result = FunctionRegrouper.regroup(classes, MACHINE, 10);
+        FunctionRegrouper.Result result = FunctionRegrouper.regroup(classes, 10);
 
         assertEquals(FUNCTIONS, result.functions());
         assertEquals(List.of("t/MFuncGroup_0", "t/MFuncGroup_10", "t/MFuncGroup_5"), result.removed().stream().sorted().toList());
@@ -51,13 +51,13 @@ class FunctionRegrouperTest {
     void aSecondRunWritesNothingAndAnotherBudgetRegroupsTheRegroupedClasses() throws Exception {
         writeModule(classes);
         List<Long> before = answers(classes);
-        FunctionRegrouper.regroup(classes, MACHINE, 10);
+        FunctionRegrouper.regroup(classes, 10);
 
-        FunctionRegrouper.Result again = FunctionRegrouper.regroup(classes, MACHINE, 10);
+        FunctionRegrouper.Result again = FunctionRegrouper.regroup(classes, 10);
         assertEquals(0, again.written());
         assertEquals(List.of(), again.removed());
 
-        FunctionRegrouper.Result coarser = FunctionRegrouper.regroup(classes, MACHINE, 1000);
+        FunctionRegrouper.Result coarser = FunctionRegrouper.regroup(classes, 1000);
         assertEquals(1, coarser.holders());
         assertEquals(List.of("t/MFunctions_0"), holders("MFunctions_"));
         assertEquals(before, answers(classes));
@@ -66,13 +66,31 @@ class FunctionRegrouperTest {
     @Test
     void aFreshCompileReplacesHoldersLeftFromAnEarlierOne() throws Exception {
         writeModule(classes);
-        FunctionRegrouper.regroup(classes, MACHINE, 10);
+        FunctionRegrouper.regroup(classes, 10);
         writeModule(classes); // the compiler writes its FuncGroup classes again beside the old holders
 
-        FunctionRegrouper.regroup(classes, MACHINE, 10);
+        FunctionRegrouper.regroup(classes, 10);
 
         assertEquals(List.of(), holders("MFuncGroup_"));
         assertEquals(answers(freshModule()), answers(classes));
+    }
+
+    @Test
+    void everyModuleOfADirectoryIsRegrouped() throws Exception {
+        writeModule(classes);
+        writeModule(classes, "t/Side");
+        List<Long> before = answers(classes);
+        List<Long> sideBefore = answers(classes, "t/Side");
+
+        FunctionRegrouper.Result result = FunctionRegrouper.regroup(classes, 10);
+
+        assertEquals(2, result.modules());
+        assertEquals(2 * FUNCTIONS, result.functions());
+        assertEquals(List.of(), holders("MFuncGroup_"));
+        assertEquals(List.of(), holders("SideFuncGroup_"));
+        assertTrue(holders("SideFunctions_").size() > 3, holders("SideFunctions_").toString());
+        assertEquals(before, answers(classes));
+        assertEquals(sideBefore, answers(classes, "t/Side"));
     }
 
     @Test
@@ -88,7 +106,7 @@ class FunctionRegrouperTest {
         Files.write(classes.resolve("t/MFuncGroup_20.class"), holder.toByteArray());
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> FunctionRegrouper.regroup(classes, MACHINE, 10));
+                () -> FunctionRegrouper.regroup(classes, 10));
         assertTrue(refused.getMessage().contains("t/MFuncGroup_20.helper"), refused.getMessage());
         assertTrue(Files.exists(classes.resolve("t/MFuncGroup_0.class")), "nothing was rewritten");
     }
@@ -108,9 +126,13 @@ class FunctionRegrouperTest {
 
     /** {@code M.run(x)} and every {@code call_N}, through a class loader of their own. */
     private static List<Long> answers(Path directory) throws Exception {
+        return answers(directory, MACHINE);
+    }
+
+    private static List<Long> answers(Path directory, String machineName) throws Exception {
         List<Long> answers = new ArrayList<>();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {directory.toUri().toURL()}, null)) {
-            Class<?> machine = loader.loadClass("t.M");
+            Class<?> machine = loader.loadClass(machineName.replace('/', '.'));
             for (int x = 0; x < 30; x++) {
                 answers.add((long) (int) machine.getMethod("run", int.class).invoke(null, x));
             }
@@ -128,10 +150,14 @@ class FunctionRegrouperTest {
      * {@code func_7}; {@code M.dispatch(i, args)} calls {@code call_i}.
      */
     private static void writeModule(Path directory) throws IOException {
+        writeModule(directory, MACHINE);
+    }
+
+    private static void writeModule(Path directory, String machineName) throws IOException {
         Files.createDirectories(directory.resolve("t"));
         for (int first = 0; first < FUNCTIONS; first += PER_GROUP) {
             ClassWriter group = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-            group.visit(Opcodes.V11, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, MACHINE + "FuncGroup_" + first, null,
+            group.visit(Opcodes.V11, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, machineName + "FuncGroup_" + first, null,
                     "java/lang/Object", null);
             for (int i = first; i < Math.min(first + PER_GROUP, FUNCTIONS); i++) {
                 if (i % 4 != 3) { // not every function has an adapter
@@ -145,7 +171,7 @@ class FunctionRegrouperTest {
                     call.visitInsn(Opcodes.ICONST_0);
                     call.visitInsn(Opcodes.LALOAD);
                     call.visitInsn(Opcodes.L2I);
-                    call.visitMethodInsn(Opcodes.INVOKESTATIC, owner(i), "func_" + i, "(I)I", false);
+                    call.visitMethodInsn(Opcodes.INVOKESTATIC, owner(machineName, i), "func_" + i, "(I)I", false);
                     call.visitInsn(Opcodes.I2L);
                     call.visitInsn(Opcodes.LASTORE);
                     call.visitInsn(Opcodes.ARETURN);
@@ -164,7 +190,7 @@ class FunctionRegrouperTest {
                 func.visitInsn(Opcodes.ICONST_1);
                 func.visitInsn(Opcodes.ISUB);
                 int next = (i * 5 + 1) % FUNCTIONS;
-                func.visitMethodInsn(Opcodes.INVOKESTATIC, owner(next), "func_" + next, "(I)I", false);
+                func.visitMethodInsn(Opcodes.INVOKESTATIC, owner(machineName, next), "func_" + next, "(I)I", false);
                 func.visitInsn(Opcodes.ICONST_3);
                 func.visitInsn(Opcodes.IMUL);
                 func.visitIntInsn(Opcodes.BIPUSH, i);
@@ -173,20 +199,20 @@ class FunctionRegrouperTest {
                 func.visitMaxs(0, 0);
                 func.visitEnd();
             }
-            Files.write(directory.resolve(MACHINE + "FuncGroup_" + first + ".class"), group.toByteArray());
+            Files.write(directory.resolve(machineName + "FuncGroup_" + first + ".class"), group.toByteArray());
         }
-        Files.write(directory.resolve(MACHINE + ".class"), machineClass());
+        Files.write(directory.resolve(machineName + ".class"), machineClass(machineName));
     }
 
-    private static byte[] machineClass() {
+    private static byte[] machineClass(String machineName) {
         ClassWriter machine = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-        machine.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, MACHINE, null, "java/lang/Object", null);
+        machine.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, machineName, null, "java/lang/Object", null);
         MethodVisitor run = machine.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "run", "(I)I", null, null);
         run.visitCode();
         run.visitVarInsn(Opcodes.ILOAD, 0);
-        run.visitMethodInsn(Opcodes.INVOKESTATIC, owner(0), "func_0", "(I)I", false);
+        run.visitMethodInsn(Opcodes.INVOKESTATIC, owner(machineName, 0), "func_0", "(I)I", false);
         run.visitVarInsn(Opcodes.ILOAD, 0);
-        run.visitMethodInsn(Opcodes.INVOKESTATIC, owner(7), "func_7", "(I)I", false);
+        run.visitMethodInsn(Opcodes.INVOKESTATIC, owner(machineName, 7), "func_7", "(I)I", false);
         run.visitInsn(Opcodes.IXOR);
         run.visitInsn(Opcodes.IRETURN);
         run.visitMaxs(0, 0);
@@ -204,7 +230,7 @@ class FunctionRegrouperTest {
             dispatch.visitLabel(cases[i]);
             if (i % 4 != 3) {
                 dispatch.visitVarInsn(Opcodes.ALOAD, 1);
-                dispatch.visitMethodInsn(Opcodes.INVOKESTATIC, owner(i), "call_" + i, "([J)[J", false);
+                dispatch.visitMethodInsn(Opcodes.INVOKESTATIC, owner(machineName, i), "call_" + i, "([J)[J", false);
                 dispatch.visitInsn(Opcodes.ARETURN);
             } else {
                 dispatch.visitJumpInsn(Opcodes.GOTO, other);
@@ -219,7 +245,7 @@ class FunctionRegrouperTest {
         return machine.toByteArray();
     }
 
-    private static String owner(int function) {
-        return MACHINE + "FuncGroup_" + function / PER_GROUP * PER_GROUP;
+    private static String owner(String machineName, int function) {
+        return machineName + "FuncGroup_" + function / PER_GROUP * PER_GROUP;
     }
 }

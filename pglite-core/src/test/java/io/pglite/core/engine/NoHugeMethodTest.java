@@ -49,11 +49,15 @@ class NoHugeMethodTest {
 
     /**
      * pglite-build's {@code FunctionRegrouper} moves the functions out of Chicory's few classes of several MB, which
-     * a JVM reads and verifies whole at the first call of any of their functions, into small ones.
+     * a JVM reads and verifies whole at the first call of any of their functions, into small ones, for the main
+     * module and the side modules.
      */
     @Test
     void theFunctionsAreHeldBySmallClasses() throws IOException {
         assertEquals(List.of(), classes("PgliteModuleMachineFuncGroup_"), "Chicory's own function classes");
+        assertEquals(List.of(), classes("side/", "").stream().filter(name -> name.contains("MachineFuncGroup_")).toList(),
+                "Chicory's own function classes of side modules");
+        assertTrue(classes("side/", "PgcryptoMachineFunctions_").size() > 50, "pgcrypto's function classes");
         List<String> large = new ArrayList<>();
         List<String> holders = classes("PgliteModuleMachineFunctions_");
         for (String name : holders) {
@@ -90,13 +94,18 @@ class NoHugeMethodTest {
 
     /** Simple names of the classes of pglite-wasm's package that start with {@code prefix}, from its jar or directory. */
     private static List<String> classes(String prefix) throws IOException {
+        return classes("", prefix);
+    }
+
+    /** The same for {@code subdirectory} of the package ({@code "side/"}: the side modules). */
+    private static List<String> classes(String subdirectory, String prefix) throws IOException {
         Path location;
         try {
             location = Path.of(PgliteModule.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
-        String directory = PgliteModule.class.getPackageName().replace('.', '/') + "/";
+        String directory = PgliteModule.class.getPackageName().replace('.', '/') + "/" + subdirectory;
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(location)) {
             try (Stream<Path> files = Files.list(location.resolve(directory))) {
