@@ -172,10 +172,10 @@ public final class ClusterImage {
         return chunks;
     }
 
-    /** The file of its pack at {@code index}, in the pack's order. */
+    /** The file of its pack at {@code index}, in the pack's order, as a snapshot file refers to it. */
     PackedContent packedFile(int index) throws IOException {
         if (index < 0 || index >= files.size()) {
-            throw new IOException("file " + index + " of a cluster pack of " + files.size());
+            throw new IOException("corrupt snapshot file: cluster file " + index + " of " + files.size());
         }
         return files.get(index);
     }
