@@ -87,6 +87,32 @@ class PgliteLifecycleTest {
     }
 
     /**
+     * A JVM ends when its main thread returns: a closed instance leaves no thread behind that is not a
+     * daemon. Netty's global executor has such a thread, which lingers a second after its last task;
+     * one still running from earlier work is waited for first, so that it cannot hide a new one.
+     */
+    @Test
+    void aClosedInstanceLeavesNoThreadThatKeepsTheJvmAlive() throws Exception {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("globalEventExecutor")) {
+                thread.join(5_000);
+            }
+        }
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (Pglite pg = Pglite.start(); Connection c = DriverManager.getConnection(pg.jdbcUrl(), "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+        Set<String> left = new java.util.TreeSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.isAlive() && !thread.isDaemon() && !before.contains(thread)) {
+                left.add(thread.getName());
+            }
+        }
+        assertEquals(Set.of(), left, "threads that are no daemons, started by the instance and alive after its close");
+    }
+
+    /**
      * The engine and I/O threads spin briefly between queries sent back to back; once the client
      * stops, they must sleep, not go on burning a core.
      */

@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -49,7 +49,9 @@ public final class PgServer implements AutoCloseable {
         this.credentials = settings.password() == null ? null
                 : new ScramAuthenticator.Credentials(settings.user(), settings.password());
         this.multiplexer = new BackendMultiplexer(backend, settings);
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(backend.name() + "-io", true),
+        // one event loop, not a group of one: a group's shutdown notifies it on Netty's global executor, whose
+        // thread is no daemon and would keep a JVM whose main has returned alive for another second
+        this.group = new SingleThreadIoEventLoop(null, new DefaultThreadFactory(backend.name() + "-io", true),
                 NioIoHandler.newFactory(SelectorProvider.provider(), () -> new AnswerAwaitingSelectStrategy(multiplexer)));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
