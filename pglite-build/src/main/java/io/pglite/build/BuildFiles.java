@@ -33,7 +33,6 @@ final class BuildFiles {
         return true;
     }
 
-    /** Whether {@code stamp} exists and records exactly {@code inputsKey}. */
     /**
      * Rewrites every class file under {@code classes} in place with {@code rewrite}, which returns its argument
      * itself for a class it leaves alone.
@@ -59,6 +58,7 @@ final class BuildFiles {
     record Rewritten(int changed, int classes) {
     }
 
+    /** Whether {@code stamp} exists and records exactly {@code inputsKey}. */
     static boolean stampMatches(Path stamp, String inputsKey) throws IOException {
         return Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(inputsKey);
     }

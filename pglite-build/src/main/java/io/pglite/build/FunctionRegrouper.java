@@ -119,16 +119,8 @@ public final class FunctionRegrouper {
                 }
             }
         }
-        for (Map.Entry<String, Path> file : files.entrySet()) {
-            if (!HOLDER.matcher(file.getKey()).matches()) {
-                byte[] original = Files.readAllBytes(file.getValue());
-                byte[] repointed = repoint(original, owners);
-                if (repointed != original) {
-                    Files.write(file.getValue(), repointed);
-                    written++;
-                }
-            }
-        }
+        // the holders just written point at their new owners already, so they come back unchanged
+        written += BuildFiles.rewriteClasses(classes, classFile -> repoint(classFile, owners)).changed();
         return new Result(modules.size(), functions, holders, written, removed);
     }
 

@@ -83,6 +83,9 @@ public final class Engine {
      * @throws EngineStartException when pglite-wasm is not on the class path
      */
     public static void preload(EngineSettings settings, Runnable alongside) {
+        if (PRELOADED.get()) {
+            return;
+        }
         EngineModule.requireCompiledModule(); // here, not in the background: the start fails with this message
         if (PRELOADED.compareAndSet(false, true)) {
             daemon("pglite-preload-1", alongside);

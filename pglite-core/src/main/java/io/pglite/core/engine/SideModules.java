@@ -47,12 +47,16 @@ final class SideModules {
 
     /** The resource, beside {@link PgliteModule}, of the compiled module at {@code path}'s metadata. */
     static String metaResource(String path) {
-        return DIRECTORY + INDEX.get(path).name + ".meta";
+        return metaResource(INDEX.get(path));
+    }
+
+    private static String metaResource(Entry entry) {
+        return DIRECTORY + entry.name + ".meta";
     }
 
     private static SideModuleCode load(Entry entry) {
         WasmModule module;
-        String resource = DIRECTORY + entry.name + ".meta";
+        String resource = metaResource(entry);
         try (InputStream meta = PgliteModule.class.getResourceAsStream(resource)) {
             if (meta == null) {
                 throw new EngineStartException("engine asset io/pglite/wasm/" + resource
