@@ -145,10 +145,20 @@ public final class EngineThread implements AutoCloseable {
         }
     }
 
-    /** The engine thread's queue: it spins for its next task before it sleeps. */
+    /**
+     * The engine thread's queue: it spins for its next task before it sleeps. A wait counts until
+     * the task was queued ({@link SpinWait#readyAfter}).
+     */
     private static final class TaskQueue extends LinkedBlockingQueue<Runnable> {
         private final SpinWait taskWait = SpinWait.configured();
         private final BooleanSupplier hasTask = () -> !isEmpty();
+        private volatile long lastQueued;
+
+        @Override
+        public boolean offer(Runnable task) {
+            lastQueued = System.nanoTime();
+            return super.offer(task);
+        }
 
         @Override
         public Runnable take() throws InterruptedException {
@@ -162,7 +172,7 @@ public final class EngineThread implements AutoCloseable {
                     next = super.take();
                 }
             }
-            taskWait.waited(System.nanoTime() - start);
+            taskWait.readyAfter(start, lastQueued);
             return next;
         }
     }

@@ -42,6 +42,16 @@ public final class SpinWait {
     }
 
     /**
+     * A wait that began at {@code startNanos} ended; what it waited for was handed over at
+     * {@code readyNanos}. Only the time until then counts: the time this thread took to wake up
+     * after it is its own, and counting it would make one late wake-up send the next wait to sleep
+     * too, and so on.
+     */
+    public void readyAfter(long startNanos, long readyNanos) {
+        waited(Math.max(0, readyNanos - startNanos));
+    }
+
+    /**
      * Spins until {@code done} or until {@link #spins} says to stop; returns whether {@code done}
      * holds. The caller then sleeps in its own way if it does not, and reports the whole wait to
      * {@link #waited}.

@@ -63,7 +63,10 @@ final class BackendMultiplexer {
         }
     }
 
-    /** A message from a client (event loop). */
+    /**
+     * A message from a client (event loop). It is queued; it reaches the backend with the rest of
+     * the same read from the socket ({@link #readComplete}).
+     */
     void deliver(ClientSession session, byte[] message) {
         synchronized (session) {
             if (session.closed) {
@@ -79,7 +82,22 @@ final class BackendMultiplexer {
             if (answerAwaitedSince == 0) {
                 answerAwaitedSince = System.nanoTime();
             }
-            if (session.add(message)) {
+            session.add(message);
+        }
+    }
+
+    /**
+     * A read from the client's socket is over (event loop): what it brought goes to the backend as
+     * one input. A client sends a statement's messages (Parse to Sync) in one write; handed over one
+     * by one, they would run as several exchanges, and the client would wake up for a partial answer.
+     */
+    void readComplete(ClientSession session) {
+        synchronized (session) {
+            if (session.closed || !session.hasPending()) {
+                return;
+            }
+            session.notifyAll(); // a turn may be waiting for more input
+            if (session.turn == null) {
                 schedule(session);
             }
         }
@@ -94,12 +112,16 @@ final class BackendMultiplexer {
         return since != 0 && answerWait.spins(System.nanoTime() - since);
     }
 
-    /** The backend's answer to what a connection sent was handed to its channel (engine thread). */
-    private void answerSent() {
-        long since = answerAwaitedSince;
-        if (since != 0) {
+    /**
+     * The backend's answer to what a connection sent was handed to its channel (engine thread). What
+     * counts for the next wait is how long the engine worked on it, from {@code exchangeStarted}: the
+     * time the engine thread took to wake up is not the backend's, and counting it would keep both
+     * threads sleeping once one of them had to.
+     */
+    private void answerSent(long exchangeStarted) {
+        if (answerAwaitedSince != 0) {
             answerAwaitedSince = 0;
-            answerWait.waited(System.nanoTime() - since);
+            answerWait.waited(System.nanoTime() - exchangeStarted);
         }
     }
 
@@ -250,13 +272,14 @@ final class BackendMultiplexer {
                     input = session.drain();
                 }
                 exchanging(session, engine);
+                long exchangeStarted = System.nanoTime();
                 try {
                     engine.exchange(input, session.output);
                 } finally {
                     exchanging(null, null);
                 }
                 session.output.flush();
-                answerSent();
+                answerSent(exchangeStarted);
                 applyListenIntents(engine, session);
                 if (!session.holdsBackend()) {
                     synchronized (session) {

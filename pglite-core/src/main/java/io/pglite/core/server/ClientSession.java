@@ -81,8 +81,8 @@ final class ClientSession {
         return transactionStatus != 'I' || batchOpen;
     }
 
-    /** Queues a message; returns whether a turn must be scheduled. Caller holds the monitor. */
-    boolean add(byte[] message) {
+    /** Queues a message. Caller holds the monitor. */
+    void add(byte[] message) {
         pending.add(message);
         pendingBytes += message.length;
         if (pendingBytes > MAX_PENDING_BYTES && channel.config().isAutoRead()) {
@@ -97,8 +97,6 @@ final class ClientSession {
                 statements.remove(statement);
             }
         }
-        notifyAll();
-        return turn == null;
     }
 
     boolean hasPending() {

@@ -39,6 +39,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        multiplexer.readComplete(session);
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         multiplexer.closed(session);
         ctx.fireChannelInactive();

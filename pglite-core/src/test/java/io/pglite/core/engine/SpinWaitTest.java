@@ -34,6 +34,17 @@ class SpinWaitTest {
     }
 
     @Test
+    void aWaitCountsUntilWhatItWaitedForWasReadyNotUntilTheThreadWokeUp() {
+        SpinWait wait = new SpinWait(100);
+        wait.readyAfter(1000 * MICROS, 1040 * MICROS); // the thread itself woke up much later
+        assertTrue(wait.spins(0));
+        wait.readyAfter(1000 * MICROS, 1250 * MICROS);
+        assertFalse(wait.spins(0));
+        wait.readyAfter(1000 * MICROS, 990 * MICROS); // ready before the wait began: no wait at all
+        assertTrue(wait.spins(0));
+    }
+
+    @Test
     void aLimitOfZeroNeverSpins() {
         SpinWait wait = new SpinWait(0);
         wait.waited(0);

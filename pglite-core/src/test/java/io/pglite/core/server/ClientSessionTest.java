@@ -80,15 +80,15 @@ class ClientSessionTest {
         }
     }
 
-    private static byte[] parse(String sql) {
+    static byte[] parse(String sql) {
         return message('P', cstring(""), cstring(sql), new byte[] {0, 0});
     }
 
-    private static byte[] bind() {
+    static byte[] bind() {
         return message('B', cstring(""), cstring(""), new byte[] {0, 0, 0, 0, 0, 0});
     }
 
-    private static byte[] execute() {
+    static byte[] execute() {
         return message('E', cstring(""), new byte[] {0, 0, 0, 0});
     }
 }
