@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +28,25 @@ class StartImageTest {
                     .singleValue());
             assertEquals("1", pg.query("SELECT 1").singleValue());
             assertTrue(StartImage.serves(pg.settings(), List.of()));
+        }
+    }
+
+    @Test
+    void theZonesTheImageLoadedLeaveTheDefaultZoneAndServeConnections() throws SQLException {
+        try (Pglite pg = Pglite.start()) {
+            assertEquals("UTC", pg.query("SHOW TimeZone").singleValue(), "the warm-up's zones are not the default");
+            try (Connection connection = DriverManager.getConnection(pg.jdbcUrl());
+                    Statement statement = connection.createStatement()) {
+                for (String zone : StartImage.CACHED_TIME_ZONES) {
+                    statement.execute("SET TimeZone = '" + zone + "'");
+                    try (ResultSet shown = statement.executeQuery(
+                            "SELECT current_setting('TimeZone'), to_char(timestamptz '2000-01-01 12:00+00', 'HH24 TZ')")) {
+                        shown.next();
+                        assertEquals(zone, shown.getString(1));
+                        assertEquals("12 " + (zone.equals("GMT") ? "GMT" : "UTC"), shown.getString(2));
+                    }
+                }
+            }
         }
     }
 
